@@ -1,0 +1,60 @@
+/* cli.h -- the assay command line: exit codes, the subcommand table and
+ * helpers every cmd_*.c shares.
+ *
+ * Adding a subcommand: write harness/cmd_NAME.c defining
+ * `int cmd_NAME(int argc, char **argv)` (argv[0] is "NAME"; it answers
+ * --help on stdout with exit 0), declare it below and add one row to
+ * cmds[] in cli.c. A cmd_* function only parses flags and calls into the
+ * harness/, scorers/ and reports/ libraries; it is the only place that
+ * turns a struct diag into output and an exit code. */
+#ifndef ASSAY_CLI_H
+#define ASSAY_CLI_H
+
+#include <getopt.h>
+
+enum exit_code {
+    EXIT_OK = 0,           /* success */
+    EXIT_CHECK_FAILED = 1, /* a check failed: regression, constraint unmet, test failed */
+    EXIT_BAD_INPUT = 2,    /* bad input: config, dataset, suite, flag; message names it */
+};
+
+struct cmd {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *summary;   /* one line for `assay help` */
+};
+
+int assay_main(int argc, char **argv);
+
+/* The table, for `assay help` and tests. NULL-name terminated. */
+extern const struct cmd cli_cmds[];
+
+/* Runs getopt_long with messages in assay's shape: an unknown flag or a
+ * missing value prints "assay CMD: unknown flag '--x'" (or "... needs a
+ * value") with a pointer to --help, and returns -2; otherwise what
+ * getopt_long returns. shortopts need not start with ':'. */
+int cli_getopt(int argc, char **argv, const char *cmd, const char *shortopts,
+               const struct option *longopts);
+
+/* Prints "assay CMD: <msg>" and "Try 'assay CMD --help'." to stderr;
+ * returns EXIT_BAD_INPUT. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* For subcommands whose issue has not landed: says so plainly; exit 2. */
+int cli_not_built(const char *cmd, const char *what);
+
+/* Flushes and checks stdout (a full disk is an error, git's run_builtin). */
+int cli_finish_stdout(int rc);
+
+int cmd_run(int argc, char **argv);
+int cmd_rescore(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
+int cmd_suites(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_choose(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
+int cmd_score(int argc, char **argv);
+int cmd_load(int argc, char **argv);
+int cmd_mock(int argc, char **argv);
+
+#endif
