@@ -7,6 +7,7 @@
 #include "harness/util/jsonv.h"
 #include "harness/util/rng.h"
 #include "harness/util/sha256.h"
+#include "harness/util/tokens.h"
 
 static void test_buf(void)
 {
@@ -121,8 +122,19 @@ static void test_sha256(void)
     CHECK_STR_EQ(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
+static void test_tokens(void)
+{
+    CHECK_INT_EQ(token_estimate("", 0), 0);
+    CHECK_INT_EQ(token_estimate("  \n ", 4), 0);
+    CHECK_INT_EQ(token_estimate("a", 1), 1);
+    CHECK_INT_EQ(token_estimate("hello world", 11), 4);        /* 2 + 2 */
+    const char *zh = "\xe4\xbd\xa0\xe5\xa5\xbd";              /* two CJK characters */
+    CHECK_INT_EQ(token_estimate(zh, 6), 2);                     /* ceil(6/4) */
+}
+
 int main(void)
 {
+    test_tokens();
     test_buf();
     test_diag();
     test_json();
