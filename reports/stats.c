@@ -125,6 +125,22 @@ struct interval stats_bootstrap_percentile(const double *x, size_t n, double p, 
     return iv;
 }
 
+struct interval stats_percentile_ci_sorted(const double *sorted, size_t n, double p,
+                                           double level)
+{
+    struct interval none = { NAN, NAN };
+    if (n == 0)
+        return none;
+    double z = stats_normal_quantile((1 + level) / 2);
+    double np = (double)n * p, half = z * sqrt(np * (1 - p));
+    /* 1-based ranks, converted to indices and clamped. */
+    double lo_rank = floor(np - half), hi_rank = ceil(np + half) + 1;
+    size_t lo = lo_rank < 1 ? 0 : (size_t)lo_rank - 1;
+    size_t hi = hi_rank > (double)n ? n - 1 : (size_t)hi_rank - 1;
+    struct interval iv = { sorted[lo], sorted[hi] };
+    return iv;
+}
+
 struct interval stats_wilson(size_t k, size_t n, double level)
 {
     struct interval none = { NAN, NAN };

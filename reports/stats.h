@@ -31,6 +31,13 @@ struct interval stats_bootstrap_mean(const double *x, size_t n, double level, in
 struct interval stats_bootstrap_percentile(const double *x, size_t n, double p, double level,
                                            int resamples, uint64_t seed);
 
+/* Distribution-free interval for the p-th percentile of sorted data from
+ * order statistics (normal approximation to the binomial): ranks
+ * np -/+ z sqrt(np(1-p)), clamped to the data. Exact enough for n >= 20,
+ * O(1), and honest about small samples (wide intervals). */
+struct interval stats_percentile_ci_sorted(const double *sorted, size_t n, double p,
+                                           double level);
+
 /* Wilson score interval for k successes out of n. */
 struct interval stats_wilson(size_t k, size_t n, double level);
 

@@ -107,8 +107,28 @@ static void test_bootstrap(void)
     CHECK_NEAR(pr.p_value, 1, 0);
 }
 
+static void test_percentile_ci(void)
+{
+    double x[100];
+    for (int i = 0; i < 100; i++)
+        x[i] = i + 1;   /* 1..100 */
+    /* p95, n = 100: np = 95, half = 1.96 sqrt(4.75) = 4.27 -> ranks
+     * floor(90.73) = 90 and ceil(99.27) + 1 = 101 -> clamped to 100 */
+    struct interval iv = stats_percentile_ci_sorted(x, 100, 0.95, 0.95);
+    CHECK_NEAR(iv.lo, 90, 0);
+    CHECK_NEAR(iv.hi, 100, 0);
+    /* p50: np = 50, half = 1.96 * 5 = 9.8 -> ranks 40 and 61 */
+    iv = stats_percentile_ci_sorted(x, 100, 0.5, 0.95);
+    CHECK_NEAR(iv.lo, 40, 0);
+    CHECK_NEAR(iv.hi, 61, 0);
+    /* Few samples: the interval spans the data. */
+    iv = stats_percentile_ci_sorted(x, 5, 0.95, 0.95);
+    CHECK_NEAR(iv.hi, 5, 0);
+}
+
 int main(void)
 {
+    test_percentile_ci();
     test_percentiles();
     test_wilson();
     test_mcnemar_holm();
