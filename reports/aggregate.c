@@ -116,7 +116,11 @@ static void fill_group(const struct run *r, const struct members *m, const struc
     int failure_mode;
     double failure_score;
     suite_rules(r, g->suite, &g->primary, &g->higher_is_better, &failure_mode, &failure_score);
-    collect_metric_names(r, m, g);
+    int pooled = strcmp(g->suite, "*") == 0;
+    if (!pooled)
+        collect_metric_names(r, m, g);
+    double first_start = INFINITY, last_end = -INFINITY;
+    size_t timed_ok = 0;
 
     double *e2e = xmalloc((m->n + 1) * sizeof(double)), *ttft = xmalloc((m->n + 1) * sizeof(double));
     double *itl = xmalloc((m->n + 1) * sizeof(double)), *tps = xmalloc((m->n + 1) * sizeof(double));
@@ -153,6 +157,11 @@ static void fill_group(const struct run *r, const struct members *m, const struc
             g->out_tokens_total += x->out_tokens > 0 ? x->out_tokens : 0;
             g->usage_estimated |= x->usage_estimated;
         }
+        if (x->ok && !x->cached && !isnan(x->start_ms) && !isnan(x->e2e_ms)) {
+            first_start = fmin(first_start, x->start_ms);
+            last_end = fmax(last_end, x->start_ms + x->e2e_ms);
+            timed_ok++;
+        }
         if (x->ok && !x->cached) {
             if (!isnan(x->e2e_ms))
                 e2e[ne2e++] = x->e2e_ms;
@@ -178,6 +187,8 @@ static void fill_group(const struct run *r, const struct members *m, const struc
     g->error_ci = stats_wilson(g->failed, g->planned, o->level);
     g->cost_per_request = g->planned ? g->cost_total / (double)g->planned : NAN;
     g->cost_per_1k = g->cost_per_request * 1000.0;
+    g->throughput_rps = (timed_ok && last_end > first_start)
+                            ? (double)timed_ok / ((last_end - first_start) / 1000.0) : NAN;
 
     for (size_t j = 0; j < g->nmetrics; j++) {
         struct metric_agg *ma = &g->metrics[j];
@@ -228,16 +239,17 @@ int aggregate_run(const struct run *r, const struct agg_options *o, struct aggre
     size_t cap = 0, mcap = 0;
     for (size_t i = 0; i < r->n; i++) {
         const struct rec *x = &r->recs[i];
-        for (int pass = 0; pass < 2; pass++) {
+        for (int pass = 0; pass < 3; pass++) {
             char slice[128] = "";
+            const char *suite = pass == 2 ? "*" : x->suite;
             if (pass == 1) {
                 const char *v = out->opt.slice_tag ? tag_value(x, out->opt.slice_tag) : NULL;
                 if (!v)
-                    break;
+                    continue;
                 snprintf(slice, sizeof(slice), "%s=%s", out->opt.slice_tag, v);
             }
             char key[512];
-            int klen = snprintf(key, sizeof(key), "%s%c%s%c%s", x->backend, 0, x->suite, 0, slice);
+            int klen = snprintf(key, sizeof(key), "%s%c%s%c%s", x->backend, 0, suite, 0, slice);
             size_t kl = klen < 0 ? 0 : (size_t)klen;
             size_t gi = (size_t)(uintptr_t)strmap_get(&index, key, kl);
             if (!gi) {
@@ -246,7 +258,7 @@ int aggregate_run(const struct run *r, const struct agg_options *o, struct aggre
                 struct group *g = &out->groups[out->n];
                 memset(g, 0, sizeof(*g));
                 g->backend = x->backend;
-                g->suite = x->suite;
+                g->suite = pass == 2 ? "*" : x->suite;
                 snprintf(g->slice, sizeof(g->slice), "%s", slice);
                 memset(&mem[out->n], 0, sizeof(mem[0]));
                 out->n++;

@@ -58,6 +58,7 @@ struct group {
     long in_tokens_total, out_tokens_total;
     int usage_estimated;           /* some usage was estimated */
     double cost_total, cost_per_request, cost_per_1k;
+    double throughput_rps;         /* ok requests / time span of the group's requests */
     double quality;                /* primary metric mean, NAN if none */
     double quality_per_dollar;     /* quality / cost per request */
     double cost_per_pass;          /* cost_total / passing items, when primary is a pass rate or a threshold */
@@ -73,7 +74,9 @@ int  aggregate_run(const struct run *r, const struct agg_options *o, struct aggr
                    struct diag *d);
 void aggregate_release(struct aggregate *a);
 
-/* The group for (backend, suite, slice "" = all), or NULL. */
+/* The group for (backend, suite, slice "" = all), or NULL. Suite "*"
+ * pools every suite of a backend (latency, errors, tokens, cost and
+ * throughput; no quality metrics: they differ per suite). */
 const struct group *aggregate_find(const struct aggregate *a, const char *backend,
                                    const char *suite, const char *slice);
 const struct metric_agg *group_metric(const struct group *g, const char *name);
