@@ -30,8 +30,10 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "harness/util/jsonv.h"
 #include "harness/util/xalloc.h"
 #include "porter.h"
+#include "scorer.h"
 
 #define LCS_BITS_BUDGET ((size_t)1 << 27)   /* 16 MiB of direction bits at once */
 
@@ -279,10 +281,16 @@ static void lcs_row(unsigned r, const unsigned *cand, size_t ncand, const uint32
 void rouge_lcs_mark(const unsigned *ref, size_t nref, const unsigned *cand, size_t ncand,
                     unsigned char *mark)
 {
+    rouge_lcs_mark_budget(ref, nref, cand, ncand, mark, LCS_BITS_BUDGET);
+}
+
+void rouge_lcs_mark_budget(const unsigned *ref, size_t nref, const unsigned *cand, size_t ncand,
+                           unsigned char *mark, size_t bits_budget)
+{
     if (nref == 0 || ncand == 0)
         return;
     size_t words = (ncand + 63) / 64;                /* bit words per row */
-    size_t block = LCS_BITS_BUDGET / (words * 64);
+    size_t block = bits_budget / (words * 64);
     if (block < 1)
         block = 1;
     if (block > nref)
@@ -548,3 +556,111 @@ void rouge_mean_get(const struct rouge_mean *m, struct rouge_scores *out)
         out->v[k].fmeasure = m->sum.v[k].fmeasure / n;
     }
 }
+
+/* ==== the "rouge" item scorer ======================================================== */
+
+struct rouge_scorer {
+    struct rouge_opts o;
+    int precision_recall;     /* also report <type>_precision and <type>_recall */
+};
+
+static void *rouge_configure(const cJSON *options, const char *file, const char *path,
+                             struct diag *d)
+{
+    static const char *const keys[] = { "types", "use_stemmer", "tokenizer",
+                                        "precision_recall", NULL };
+    struct rouge_scorer *s = xcalloc(1, sizeof(*s));
+    if (options && !cJSON_IsObject(options)) {
+        diag_fail_at(d, file, 0, path, "expected an object of options, got %s",
+                     json_kind(options));
+        goto fail;
+    }
+    if (!options)
+        return s;
+    const cJSON *types = NULL;
+    const char *tok = NULL;
+    if (jv_known_keys(options, keys, file, path, d) < 0
+        || jv_array(options, "types", file, path, 0, &types, d) < 0
+        || jv_bool(options, "use_stemmer", file, path, 0, &s->o.use_stemmer, d) < 0
+        || jv_bool(options, "precision_recall", file, path, 0, &s->precision_recall, d) < 0
+        || jv_string(options, "tokenizer", file, path, 0, &tok, d) < 0)
+        goto fail;
+    if (tok && strcmp(tok, "default") == 0) {
+        s->o.tokenizer = ROUGE_TOK_DEFAULT;
+    } else if (tok && strcmp(tok, "unicode") == 0) {
+        s->o.tokenizer = ROUGE_TOK_UNICODE;
+    } else if (tok) {
+        char p[256];
+        jpath_key(p, sizeof(p), path, "tokenizer");
+        diag_fail_at(d, file, 0, p, "expected \"default\" or \"unicode\", got \"%s\"", tok);
+        goto fail;
+    }
+    if (types) {
+        char tpath[256];
+        jpath_key(tpath, sizeof(tpath), path, "types");
+        size_t i = 0;
+        const cJSON *t;
+        cJSON_ArrayForEach(t, types) {
+            char p[256];
+            jpath_index(p, sizeof(p), tpath, i++);
+            unsigned bit = cJSON_IsString(t) ? rouge_type_bit(t->valuestring) : 0;
+            if (!bit) {
+                char got[96];
+                json_brief(t, got, sizeof(got));
+                diag_fail_at(d, file, 0, p, "expected a ROUGE type (rouge1..rouge9, rougeL, "
+                             "rougeLsum), got %s", got);
+                goto fail;
+            }
+            s->o.types |= bit;
+        }
+        if (!s->o.types) {
+            diag_fail_at(d, file, 0, tpath, "expected at least one ROUGE type");
+            goto fail;
+        }
+    }
+    return s;
+fail:
+    free(s);
+    return NULL;
+}
+
+static int rouge_item(void *state, const struct score_item *it, cJSON *out, struct diag *d)
+{
+    struct rouge_scorer *s = state;
+    if (it->nrefs == 0)
+        return diag_fail(d, "rouge needs a reference text; the item has none");
+    struct rouge_scores r;
+    const char *hyp = it->hyp ? it->hyp : "";
+    if (it->nrefs == 1)
+        rouge_score(&s->o, it->refs[0], strlen(it->refs[0]), hyp, strlen(hyp), &r);
+    else
+        rouge_score_multi(&s->o, (const char *const *)it->refs, it->nrefs, hyp, &r);
+    unsigned types = s->o.types ? s->o.types : ROUGE_DEFAULT_TYPES;
+    for (int k = 0; k < ROUGE_NTYPES; k++) {
+        if (!(types & (1u << k)))
+            continue;
+        const char *name = rouge_type_name(k);
+        cJSON_AddNumberToObject(out, name, r.v[k].fmeasure);
+        if (s->precision_recall) {
+            char key[64];
+            snprintf(key, sizeof(key), "%s_precision", name);
+            cJSON_AddNumberToObject(out, key, r.v[k].precision);
+            snprintf(key, sizeof(key), "%s_recall", name);
+            cJSON_AddNumberToObject(out, key, r.v[k].recall);
+        }
+    }
+    return 0;
+}
+
+static void rouge_release(void *state)
+{
+    free(state);
+}
+
+const struct scorer_ops scorer_rouge = {
+    .type = "rouge",
+    .summary = "ROUGE-1/2/L/Lsum F-measure as rouge-score computes it (0-1)",
+    .configure = rouge_configure,
+    .score = rouge_item,
+    .release = rouge_release,
+};

@@ -108,5 +108,9 @@ size_t rouge_lcs_length(const unsigned *a, size_t na, const unsigned *b, size_t 
  * mark has na entries and is not cleared first. */
 void rouge_lcs_mark(const unsigned *ref, size_t nref, const unsigned *cand, size_t ncand,
                     unsigned char *mark);
+/* The same with at most bits_budget direction bits held at once (tests
+ * use a tiny budget to exercise the checkpointed path). */
+void rouge_lcs_mark_budget(const unsigned *ref, size_t nref, const unsigned *cand, size_t ncand,
+                           unsigned char *mark, size_t bits_budget);
 
 #endif
