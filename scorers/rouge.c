@@ -33,6 +33,7 @@
 #include "harness/util/jsonv.h"
 #include "harness/util/xalloc.h"
 #include "porter.h"
+#include "pyunicode.h"
 #include "scorer.h"
 
 #define LCS_BITS_BUDGET ((size_t)1 << 27)   /* 16 MiB of direction bits at once */
@@ -148,11 +149,118 @@ static void tokenize_default(const struct rouge_opts *o, const char *s, size_t n
     tok_end(t, o, from, 1, t->text_len - from, line);
 }
 
+/* ---- the Unicode-aware tokenizer (opt-in) ----------------------------------- */
+
+static int is_cjk_single(int32_t cp)
+{
+    return (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF)
+        || (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x3FFFF)   /* Han */
+        || (cp >= 0x3040 && cp <= 0x30FF) || (cp >= 0x31F0 && cp <= 0x31FF)
+        || (cp >= 0xFF66 && cp <= 0xFF9D) || (cp >= 0x1B000 && cp <= 0x1B16F)  /* kana */
+        || (cp >= 0xAC00 && cp <= 0xD7A3);                                      /* Hangul */
+}
+
+static int is_word_char(int32_t cp)
+{
+    switch (utf8proc_category(cp)) {
+    case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO:
+    case UTF8PROC_CATEGORY_ND: case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO:
+    case UTF8PROC_CATEGORY_MN: case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_ME:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static int is_mark(int32_t cp)
+{
+    utf8proc_category_t c = utf8proc_category(cp);
+    return c == UTF8PROC_CATEGORY_MN || c == UTF8PROC_CATEGORY_MC || c == UTF8PROC_CATEGORY_ME;
+}
+
+/* NFC, Python lowercase of the whole text (final sigma sees its real
+ * neighbours), then letter/digit/mark runs; a CJK character is a token by
+ * itself (with the marks that follow it). */
+static void tokenize_unicode(const struct rouge_opts *o, const char *s, size_t n,
+                             struct rouge_tokens *t)
+{
+    struct ustr raw, low;
+    ustr_init(&raw);
+    ustr_init(&low);
+    /* NFC first: utf8proc needs valid UTF-8, so decode (invalid bytes
+     * become U+FFFD), re-encode, normalise. */
+    ustr_from_utf8(&raw, s, n);
+    size_t clean_n;
+    char *clean = ustr_to_utf8(&raw, &clean_n);
+    utf8proc_uint8_t *nfc = NULL;
+    utf8proc_ssize_t nfc_n = utf8proc_map((const utf8proc_uint8_t *)clean,
+                                          (utf8proc_ssize_t)clean_n, &nfc,
+                                          UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+    raw.len = 0;
+    if (nfc_n >= 0)
+        ustr_from_utf8(&raw, (const char *)nfc, (size_t)nfc_n);
+    else
+        ustr_from_utf8(&raw, clean, clean_n);
+    free(nfc);
+    free(clean);
+    py_lower(&raw, &low);
+
+    size_t from = 0, line = 0, nchars = 0;
+    int ascii = 1, prev_cjk = 0;
+    for (size_t i = 0; i < low.len; i++) {
+        int32_t cp = low.cp[i];
+        char enc[4];
+        utf8proc_ssize_t k;
+        if (prev_cjk && is_mark(cp)) {        /* a mark stays with its ideograph */
+            k = utf8proc_encode_char(cp, (utf8proc_uint8_t *)enc);
+            tok_add_bytes(t, enc, (size_t)k);
+            continue;
+        }
+        if (prev_cjk) {
+            tok_end(t, o, from, 0, nchars, line);
+            from = t->text_len;
+            nchars = 0;
+            ascii = 1;
+            prev_cjk = 0;
+        }
+        if (is_cjk_single(cp)) {
+            tok_end(t, o, from, ascii, nchars, line);
+            from = t->text_len;
+            k = utf8proc_encode_char(cp, (utf8proc_uint8_t *)enc);
+            tok_add_bytes(t, enc, (size_t)k);
+            nchars = 1;
+            prev_cjk = 1;
+            continue;
+        }
+        if (is_word_char(cp)) {
+            k = utf8proc_encode_char(cp, (utf8proc_uint8_t *)enc);
+            tok_add_bytes(t, enc, (size_t)k);
+            nchars++;
+            if (cp >= 0x80)
+                ascii = 0;
+            continue;
+        }
+        tok_end(t, o, from, ascii, nchars, line);
+        from = t->text_len;
+        nchars = 0;
+        ascii = 1;
+        if (cp == '\n')
+            line++;
+    }
+    tok_end(t, o, from, ascii && !prev_cjk, nchars, line);
+    ustr_release(&raw);
+    ustr_release(&low);
+}
+
 void rouge_tokenize(const struct rouge_opts *o, const char *text, size_t n,
                     struct rouge_tokens *t)
 {
     tok_reset(t);
-    tokenize_default(o, text, n, t);
+    if (o->tokenizer == ROUGE_TOK_UNICODE)
+        tokenize_unicode(o, text, n, t);
+    else
+        tokenize_default(o, text, n, t);
 }
 
 /* ==== interning ================================================================ */

@@ -47,6 +47,42 @@ static void test_default_tokenizer(void)
     CHECK_STR_EQ(toks(1, ROUGE_TOK_DEFAULT, "ties was"), "tie|was");
 }
 
+static void test_unicode_tokenizer(void)
+{
+    enum rouge_tokenizer U = ROUGE_TOK_UNICODE;
+    CHECK_STR_EQ(toks(0, U, "Gr\xc3\xb6\xc3\x9f" "e ist GROSS"), "gr\xc3\xb6\xc3\x9f" "e|ist|gross");
+    /* NFC first: a + combining acute becomes one letter, still one token */
+    CHECK_STR_EQ(toks(0, U, "A\xcc\x81rbol"), "\xc3\xa1rbol");
+    /* Python lowercase: final sigma, U+0130 keeps its combining dot */
+    CHECK_STR_EQ(toks(0, U, "\xce\x9f\xce\x94\xce\x9f\xce\xa3"), "\xce\xbf\xce\xb4\xce\xbf\xcf\x82");
+    CHECK_STR_EQ(toks(0, U, "\xc4\xb0stanbul"), "i\xcc\x87stanbul");
+    /* one token per Han ideograph, kana and Hangul syllable */
+    CHECK_STR_EQ(toks(0, U, "\xe4\xb8\xad\xe6\x96\x87" "abc"), "\xe4\xb8\xad|\xe6\x96\x87|abc");
+    CHECK_STR_EQ(toks(0, U, "\xe3\x82\xbf\xe3\x83\xaf\xe3\x83\xbc"), "\xe3\x82\xbf|\xe3\x83\xaf|\xe3\x83\xbc");
+    CHECK_STR_EQ(toks(0, U, "\xed\x95\x9c\xea\xb5\xad ok"), "\xed\x95\x9c|\xea\xb5\xad|ok");
+    CHECK_STR_EQ(toks(0, U, "\xf0\xa0\x80\x80x"), "\xf0\xa0\x80\x80|x");            /* Extension B */
+    /* punctuation, symbols and emoji break; non-ASCII digits are kept */
+    CHECK_STR_EQ(toks(0, U, "don't \xf0\x9f\x91\x8d \xd9\xa3\xd9\xab\xd9\xa5"), "don|t|\xd9\xa3|\xd9\xa5");
+    CHECK_STR_EQ(toks(0, U, "\xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82, \xd0\xbc\xd0\xb8\xd1\x80!"),
+                 "\xd0\xbf\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82|\xd0\xbc\xd0\xb8\xd1\x80");
+    /* invalid UTF-8 is a break, never a crash */
+    CHECK_STR_EQ(toks(0, U, "ab\xff" "cd"), "ab|cd");
+    /* the stemmer only touches ASCII tokens */
+    CHECK_STR_EQ(toks(1, U, "Running gr\xc3\xb6\xc3\x9f" "eren"), "run|gr\xc3\xb6\xc3\x9f" "eren");
+
+    /* Chinese scores 0 with the reference tokenizer, not with this one */
+    struct rouge_opts o = { 0, 0, ROUGE_TOK_UNICODE };
+    const char *ref = "\xe4\xbb\x8a\xe5\xa4\xa9\xe5\xa4\xa9\xe6\xb0\x94\xe5\xbe\x88\xe5\xa5\xbd";   /* 今天天气很好 */
+    const char *hyp = "\xe4\xbb\x8a\xe5\xa4\xa9\xe5\xa4\xa9\xe6\xb0\x94\xe4\xb8\x8d\xe9\x94\x99";   /* 今天天气不错 */
+    struct rouge_scores s;
+    rouge_score(&o, ref, strlen(ref), hyp, strlen(hyp), &s);
+    CHECK_NEAR(s.v[0].fmeasure, 4.0 / 6, 1e-12);
+    CHECK_NEAR(s.v[1].fmeasure, 3.0 / 5, 1e-12);
+    o.tokenizer = ROUGE_TOK_DEFAULT;
+    rouge_score(&o, ref, strlen(ref), hyp, strlen(hyp), &s);
+    CHECK(s.v[0].fmeasure == 0);
+}
+
 static size_t ids(const char *s, unsigned *out)
 {
     size_t n = 0;
@@ -276,6 +312,7 @@ static void test_scorer(void)
 int main(void)
 {
     test_default_tokenizer();
+    test_unicode_tokenizer();
     test_lcs();
     test_checkpointed_backtracking();
     test_scores();
