@@ -652,7 +652,20 @@ static char *capture_decision(const struct report *rp, int md)
         return xstrdup("");
     decision_print(rp->dc, rp->cons, md, f);
     fclose(f);
-    return text;
+    if (!md)
+        return text;
+    /* The engine prints backend names as they are; in Markdown, which
+     * passes HTML through, a name must not become a tag. Its own markup
+     * uses no < > &, so escaping those everywhere is safe. */
+    struct buf b;
+    buf_init(&b, 0);
+    for (const char *p = text; *p; p++) {
+        if (*p == '<' || *p == '>' || *p == '&')
+            buf_addc(&b, '\\');
+        buf_addc(&b, *p);
+    }
+    free(text);
+    return buf_take(&b, NULL);
 }
 
 int report_build(struct report *rp, const struct run *r, const struct aggregate *a,
@@ -797,12 +810,7 @@ static void fact_line(void *ud, const char *label, const char *value)
     struct fact_out *fo = ud;
     if (fo->md) {
         buf_addf(fo->out, "- **%s**: ", label);
-        /* values come from run.json: keep Markdown from reading them */
-        for (const char *p = value; *p; p++) {
-            if (strchr("\\`*_[]<>|#&", *p))
-                buf_addc(fo->out, '\\');
-            buf_addc(fo->out, *p == '\n' ? ' ' : *p);
-        }
+        md_escape(fo->out, value);   /* values come from run.json */
         buf_addc(fo->out, '\n');
     } else {
         char first[32];
@@ -849,8 +857,11 @@ void report_render_md(const struct report *rp, struct buf *out)
     buf_adds(out, "# assay report\n\n");
     each_fact(rp, fact_line, &fo);
     buf_addc(out, '\n');
-    for (size_t i = 0; i < rp->nnotes; i++)
-        buf_addf(out, "> **Note:** %s\n>\n", rp->notes[i]);
+    for (size_t i = 0; i < rp->nnotes; i++) {
+        buf_adds(out, "> **Note:** ");
+        md_escape(out, rp->notes[i]);
+        buf_adds(out, "\n>\n");
+    }
     if (rp->nnotes) {
         buf_truncate(out, out->len - 2);   /* drop the last ">\n" */
         buf_addc(out, '\n');

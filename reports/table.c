@@ -354,15 +354,14 @@ void table_render_term(const struct table *t, size_t width, struct buf *out)
 
 /* === Markdown ============================================================== */
 
-/* Escapes what Markdown or the HTML it allows would read as markup. */
-static void md_text(struct buf *out, const char *s)
+void md_escape(struct buf *out, const char *s)
 {
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         if (*p == '\n' || *p == '\r' || *p == '\t')
             buf_addc(out, ' ');
         else if (*p < 0x20 || *p == 0x7f)
             buf_addc(out, '?');
-        else if (strchr("\\`*_[]<>|#&", *p))
+        else if (strchr("\\`*_<>|&", *p))
             buf_addf(out, "\\%c", *p);
         else
             buf_addc(out, (char)*p);
@@ -372,7 +371,7 @@ static void md_text(struct buf *out, const char *s)
 void table_render_md(const struct table *t, struct buf *out)
 {
     buf_adds(out, "### ");
-    md_text(out, t->title);
+    md_escape(out, t->title);
     buf_adds(out, "\n\n");
     if (t->nrows == 0) {
         buf_adds(out, "(no rows)\n\n");
@@ -381,7 +380,7 @@ void table_render_md(const struct table *t, struct buf *out)
     buf_addc(out, '|');
     for (size_t c = 0; c < t->ncols; c++) {
         buf_addc(out, ' ');
-        md_text(out, t->cols[c].title);
+        md_escape(out, t->cols[c].title);
         buf_adds(out, " |");
     }
     buf_adds(out, "\n|");
@@ -396,7 +395,7 @@ void table_render_md(const struct table *t, struct buf *out)
             buf_reset(&b);
             cell_text(&t->cols[c], table_cell(t, r, c), &b);
             buf_addc(out, ' ');
-            md_text(out, b.ptr);
+            md_escape(out, b.ptr);
             buf_adds(out, " |");
         }
         buf_addc(out, '\n');
@@ -404,7 +403,7 @@ void table_render_md(const struct table *t, struct buf *out)
     buf_release(&b);
     if (t->note) {
         buf_addc(out, '\n');
-        md_text(out, t->note);
+        md_escape(out, t->note);
         buf_addc(out, '\n');
     }
     buf_addc(out, '\n');
