@@ -26,8 +26,10 @@ int main(void)
     char prof[600];
     snprintf(prof, sizeof(prof), "%s/p.json", dir);
     FILE *f = fopen(prof, "w");
-    fputs("{\"models\":[{\"name\":\"facebook/bart-large-cnn\",\"pipeline\":\"summarization\"},"
-          "{\"name\":\"cold\",\"cold_start_s\":1.5,\"aliases\":[\"org/cold-model\"]}]}", f);
+    fputs("{\"models\":[{\"name\":\"facebook/bart-large-cnn\",\"pipeline\":\"summarization\","
+          "\"latency\":{\"ttft_ms\":5,\"itl_ms\":1}},"
+          "{\"name\":\"cold\",\"cold_start_s\":1.5,\"aliases\":[\"org/cold-model\"],"
+          "\"latency\":{\"ttft_ms\":5,\"itl_ms\":1}}]}", f);
     fclose(f);
     struct mock_proc m;
     char *extra[] = { "--no-corpus", "--profile", prof, "--profile", "default", NULL };
