@@ -76,7 +76,7 @@ static int is_ter_punct(int32_t c)
     }
 }
 
-void ter_preprocess(const struct ter_tok_opts *o, struct ustr *line, struct ustr *tmp)
+void ter_preprocess(const struct ter_opts *o, struct ustr *line, struct ustr *tmp)
 {
     py_rstrip(line);
     if (line->len == 0)

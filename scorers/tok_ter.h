@@ -5,7 +5,8 @@
 
 #include "pyunicode.h"
 
-struct ter_tok_opts {
+/* TER's options are all tokenizer options; all off = sacreBLEU's defaults. */
+struct ter_opts {
     int normalized;      /* mteval-style tokenization and entity unescaping */
     int no_punct;        /* delete . , ? : ; ! " ( ) (and CJK punctuation with asian_support) */
     int asian_support;   /* split CJK characters and punctuation (with normalized) */
@@ -14,6 +15,6 @@ struct ter_tok_opts {
 
 /* TER._preprocess_segment: rstrip, then the tokenizer. The result is the
  * string sacreBLEU returns; TER's words are it split on whitespace. */
-void ter_preprocess(const struct ter_tok_opts *o, struct ustr *line, struct ustr *tmp);
+void ter_preprocess(const struct ter_opts *o, struct ustr *line, struct ustr *tmp);
 
 #endif

@@ -23,7 +23,7 @@ static char *bleu_pre(const char *tok, int lowercase, const char *in)
     return out;
 }
 
-static char *ter_pre(const struct ter_tok_opts *o, const char *in)
+static char *ter_pre(const struct ter_opts *o, const char *in)
 {
     struct ustr u, tmp;
     ustr_init(&u);
@@ -118,7 +118,7 @@ static void test_bleu_rules(void)
 }
 
 static const struct {
-    struct ter_tok_opts o;   /* normalized, no_punct, asian_support, case_sensitive */
+    struct ter_opts o;   /* normalized, no_punct, asian_support, case_sensitive */
     const char *in, *want;
     const char *rule;
 } ter_rules[] = {
@@ -165,7 +165,7 @@ static void test_vectors(void)
         if (!is_bleu && !is_ter)
             continue;   /* chrF, ROUGE, SQuAD: their own tests */
         char tok[32] = "";
-        struct ter_tok_opts o = { 0 };
+        struct ter_opts o = { 0 };
         if (is_bleu) {
             sscanf(name + 5, "%31[^:]", tok);
             enum bleu_tokenizer t;
