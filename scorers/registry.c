@@ -4,7 +4,10 @@
 
 #include <string.h>
 
+extern const struct scorer_ops scorer_rouge;
+
 const struct scorer_ops *const scorer_table[] = {
+    &scorer_rouge,
     NULL,
 };
 
