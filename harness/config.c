@@ -17,6 +17,7 @@
 
 #include <ctype.h>
 #include <libgen.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,24 +172,29 @@ static void gen_params_release(struct gen_params *g)
     memset(g, 0, sizeof(*g));
 }
 
+static void gen_params_unset(struct gen_params *g)
+{
+    memset(g, 0, sizeof(*g));
+    g->max_tokens = -1;
+    g->temperature = NAN;
+    g->top_p = NAN;
+}
+
 static void parse_params(const cJSON *obj, const struct ctx *c, const char *path,
                          struct gen_params *g)
 {
     static const char *const keys[] = { "max_tokens", "temperature", "top_p", "seed", "stop",
                                         NULL };
     jv_known_keys(obj, keys, c->file, path, c->d);
-    if (cJSON_GetObjectItemCaseSensitive(obj, "max_tokens") &&
-        jv_int(obj, "max_tokens", c->file, path, 0, 1, 10000000, &g->max_tokens, c->d) == 0)
-        g->has_max_tokens = 1;
-    if (cJSON_GetObjectItemCaseSensitive(obj, "temperature") &&
-        jv_number(obj, "temperature", c->file, path, 0, 0, 100, &g->temperature, c->d) == 0)
-        g->has_temperature = 1;
-    if (cJSON_GetObjectItemCaseSensitive(obj, "top_p") &&
-        jv_number(obj, "top_p", c->file, path, 0, 0, 1, &g->top_p, c->d) == 0)
-        g->has_top_p = 1;
+    jv_int(obj, "max_tokens", c->file, path, 0, 1, 10000000, &g->max_tokens, c->d);
+    jv_number(obj, "temperature", c->file, path, 0, 0, 100, &g->temperature, c->d);
+    jv_number(obj, "top_p", c->file, path, 0, 0, 1, &g->top_p, c->d);
+    long seed = 0;
     if (cJSON_GetObjectItemCaseSensitive(obj, "seed") &&
-        jv_int(obj, "seed", c->file, path, 0, 0, 9007199254740991L, &g->seed, c->d) == 0)
+        jv_int(obj, "seed", c->file, path, 0, 0, 9007199254740991L, &seed, c->d) == 0) {
+        g->seed = seed;
         g->has_seed = 1;
+    }
     const cJSON *stop = NULL;
     if (jv_array(obj, "stop", c->file, path, 0, &stop, c->d) == 0 && stop) {
         char spath[256];
@@ -321,6 +327,7 @@ static void parse_backend(const cJSON *obj, const struct ctx *c, const char *pat
         "description", NULL,
     };
     jv_known_keys(obj, keys, c->file, path, c->d);
+    gen_params_unset(&b->params);
     const char *s = NULL;
     if (jv_string(obj, "name", c->file, path, 1, &s, c->d) == 0) {
         if (!*s || strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"

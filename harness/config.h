@@ -18,21 +18,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "harness/suite.h"
 #include "harness/util/diag.h"
 #include "harness/util/sha256.h"
 
 struct backend_ops;
-
-/* Generation parameters; has_* says whether a value was given. */
-struct gen_params {
-    int has_max_tokens, has_temperature, has_top_p, has_seed, has_stop;
-    long max_tokens;
-    double temperature;
-    double top_p;
-    long seed;
-    char **stop;          /* owned strings */
-    size_t nstop;
-};
 
 struct pricing {
     int set;                       /* a pricing object was given */
@@ -68,7 +58,7 @@ struct backend_conf {
     char *api_key;                 /* read from api_key_env; never printed or recorded */
     struct header *headers;
     size_t nheaders;
-    struct gen_params params;      /* defaults under the suite's own */
+    struct gen_params params;      /* defaults under the suite's own (suite.h's unset rules) */
     cJSON *extra_body;             /* owned object merged into request bodies, or NULL */
     int stream;                    /* use the streaming form of the protocol */
     int judge_only;                /* used only as the judge, never planned */

@@ -5,6 +5,7 @@
 #ifndef ASSAY_TEST_BACKEND_CANNED_H
 #define ASSAY_TEST_BACKEND_CANNED_H
 
+#include <math.h>
 #include <string.h>
 
 #include "harness/backends/backend.h"
@@ -76,6 +77,20 @@ static inline void canned_error(long status, const char *body, const char *heade
     struct http_resp resp = { status, "application/json", headers ? headers : "",
                               headers ? strlen(headers) : 0, body, strlen(body) };
     classify_http(&resp, r);
+}
+
+/* A prompt with nothing set but the system text and the messages. */
+static inline struct prompt canned_prompt(const char *system, struct message *msgs, size_t n)
+{
+    struct prompt p;
+    memset(&p, 0, sizeof(p));
+    p.system = (char *)system;
+    p.msgs = msgs;
+    p.nmsgs = n;
+    p.gen.max_tokens = -1;
+    p.gen.temperature = NAN;
+    p.gen.top_p = NAN;
+    return p;
 }
 
 /* A minimal backend of the given type for build() tests. */

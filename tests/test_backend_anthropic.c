@@ -121,13 +121,12 @@ int main(void)
     CHECK_INT_EQ(h.n, 2);
     CHECK_STR_EQ(h.lines[0], "x-api-key: k-1");
     CHECK_STR_EQ(h.lines[1], "anthropic-version: 2023-06-01");
-    struct message msgs[] = { { "user", "Q1" }, { "assistant", "A1" }, { "user", "Q2" } };
-    struct prompt p = { "Be terse.", msgs, 3, NULL, NULL, NULL, { 0 }, NULL, NULL };
+    struct message msgs[] = { { "user", (char *)"Q1" }, { "assistant", (char *)"A1" }, { "user", (char *)"Q2" } };
+    struct prompt p = canned_prompt("Be terse.", msgs, 3);
     char *stop[] = { "END" };
     p.gen.has_stop = 1;
     p.gen.stop = stop;
     p.gen.nstop = 1;
-    p.gen.has_temperature = 1;
     p.gen.temperature = 0;
     struct http_req req = { 0 };
     buf_init(&req.body, 0);

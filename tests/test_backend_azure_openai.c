@@ -23,9 +23,8 @@ static char *build(const char *type, const char *base, const char *api_version, 
 {
     struct backend_conf b = canned_backend(type, base);
     b.api_version = (char *)api_version;
-    struct message msgs[] = { { "user", "hi" } };
-    struct prompt p = { NULL, msgs, 1, NULL, NULL, NULL, { 0 }, NULL, NULL };
-    p.gen.has_max_tokens = 1;
+    struct message msgs[] = { { "user", (char *)"hi" } };
+    struct prompt p = canned_prompt(NULL, msgs, 1);
     p.gen.max_tokens = 5;
     struct http_req req = { 0 };
     buf_init(&req.body, 0);

@@ -43,19 +43,21 @@ int main(void)
     struct backend_conf b = canned_backend("hf-inference", "https://router.huggingface.co/hf-inference");
     b.model = (char *)"Helsinki-NLP/opus-mt-en-fr";
     b.task = (char *)"translation";
-    struct message msgs[] = { { "user", "ignored" } };
-    struct prompt p = { "sys", msgs, 1, "My name is Sarah", "en_XX", "fr_XX", { 0 }, NULL, NULL };
-    p.gen.has_max_tokens = 1;
+    struct message msgs[] = { { "user", (char *)"ignored" } };
+    struct prompt p = canned_prompt("sys", msgs, 1);
+    p.raw = (char *)"My name is Sarah";
+    p.backend_params = cJSON_Parse("{\"src_lang\":\"en_XX\",\"tgt_lang\":\"fr_XX\"}");
     p.gen.max_tokens = 40;
     struct http_req req = { 0 };
     buf_init(&req.body, 0);
     CHECK_INT_EQ(ops->build(&b, &p, &req, &d), 0);
     CHECK_STR_EQ(req.url, "https://router.huggingface.co/hf-inference/models/Helsinki-NLP/opus-mt-en-fr");
-    CHECK_STR_EQ(req.body.ptr, "{\"inputs\":\"My name is Sarah\",\"parameters\":{\"src_lang\":\"en_XX\","
-                               "\"tgt_lang\":\"fr_XX\",\"generate_parameters\":{\"max_new_tokens\":40,"
-                               "\"do_sample\":false}}}");
+    CHECK_STR_EQ(req.body.ptr, "{\"inputs\":\"My name is Sarah\",\"parameters\":{\"generate_parameters\":"
+                               "{\"max_new_tokens\":40,\"do_sample\":false},\"src_lang\":\"en_XX\","
+                               "\"tgt_lang\":\"fr_XX\"}}");
     CHECK_INT_EQ(req.stream, 0);
     free(req.url);
     buf_release(&req.body);
+    cJSON_Delete(p.backend_params);
     return check_done();
 }

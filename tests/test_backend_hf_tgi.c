@@ -69,14 +69,13 @@ int main(void)
 
     /* Requests. */
     struct backend_conf b = canned_backend("hf-tgi", "http://tgi:8080");
-    struct message msgs[] = { { "user", "What is Deep Learning?" } };
+    struct message msgs[] = { { "user", (char *)"What is Deep Learning?" } };
     cJSON *schema = cJSON_Parse("{\"properties\":{\"answer\":{\"type\":\"string\"}}}");
-    struct prompt p = { NULL, msgs, 1, NULL, NULL, NULL, { 0 }, schema, NULL };
-    p.gen.has_temperature = 1;
+    struct prompt p = canned_prompt(NULL, msgs, 1);
+    p.response = RESPONSE_JSON_SCHEMA;
+    p.schema = schema;
     p.gen.temperature = 0;
-    p.gen.has_top_p = 1;
     p.gen.top_p = 1.0;
-    p.gen.has_max_tokens = 1;
     p.gen.max_tokens = 20;
     struct http_req req = { 0 };
     buf_init(&req.body, 0);

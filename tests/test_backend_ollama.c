@@ -58,11 +58,10 @@ int main(void)
     reply_release(&r);
 
     struct backend_conf b = canned_backend("ollama", "http://localhost:11434");
-    struct message msgs[] = { { "user", "why is the sky blue?" } };
-    struct prompt p = { "terse", msgs, 1, NULL, NULL, NULL, { 0 }, NULL, NULL };
-    p.gen.has_max_tokens = 1;
+    struct message msgs[] = { { "user", (char *)"why is the sky blue?" } };
+    struct prompt p = canned_prompt("terse", msgs, 1);
     p.gen.max_tokens = 128;
-    p.gen.has_temperature = 1;
+    p.gen.temperature = 0;
     p.gen.has_seed = 1;
     p.gen.seed = 42;
     struct http_req req = { 0 };

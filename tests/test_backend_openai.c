@@ -60,14 +60,14 @@ static void request_fields(void)
 {
     struct backend_conf b = canned_backend("openai", "https://api.openai.com/v1");
     b.api_key = (char *)"sk-x";
-    struct message msgs[] = { { "user", "Say hi" } };
+    struct message msgs[] = { { "user", (char *)"Say hi" } };
     cJSON *schema = cJSON_Parse("{\"type\":\"object\"}");
-    struct prompt p = { "You are terse.", msgs, 1, NULL, NULL, NULL, { 0 }, schema, "ex" };
-    p.gen.has_max_tokens = 1;
+    struct prompt p = canned_prompt("You are terse.", msgs, 1);
+    p.response = RESPONSE_JSON_SCHEMA;
+    p.schema = schema;
+    p.response_name = (char *)"ex";
     p.gen.max_tokens = 16;
-    p.gen.has_temperature = 1;
     p.gen.temperature = 0;
-    p.gen.has_top_p = 1;
     p.gen.top_p = 1;
     char *stop[] = { "\n\n" };
     p.gen.has_stop = 1;

@@ -80,6 +80,7 @@ int main(void)
         CHECK_INT_EQ(b->params.nstop, 1);
         CHECK_INT_EQ(b->stream, 0);
         CHECK_NEAR(b->pricing.cached_input_per_mtok, 2.5, 0);
+        CHECK(isnan(b->params.top_p) == 0 && b->params.has_seed && b->params.seed == 7);
         CHECK_STR_EQ(b->pricing.as_of, "2026-11-01");
         CHECK_INT_EQ(b->limits.max_concurrent, 4);
         CHECK_INT_EQ(b->timeouts.idle_ms, 500);

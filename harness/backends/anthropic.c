@@ -39,28 +39,28 @@ static int build(const struct backend_conf *b, const struct prompt *p, struct ht
     cJSON_AddStringToObject(body, "model", b->model);
     const struct gen_params *g = &p->gen;
     cJSON_AddNumberToObject(body, "max_tokens",
-                            g->has_max_tokens ? (double)g->max_tokens
+                            gen_has_max_tokens(g) ? (double)g->max_tokens
                                               : ANTHROPIC_DEFAULT_MAX_TOKENS);
     if (p->system && *p->system)
         cJSON_AddStringToObject(body, "system", p->system);
     prompt_add_messages(body, p, 0);
-    if (g->has_temperature)
+    if (gen_has_temperature(g))
         cJSON_AddNumberToObject(body, "temperature", g->temperature);
-    if (g->has_top_p && g->top_p < 1.0)
+    if (gen_has_top_p(g) && g->top_p < 1.0)
         cJSON_AddNumberToObject(body, "top_p", g->top_p);
-    if (g->has_stop && g->nstop) {
+    if (gen_has_stop(g)) {
         cJSON *stop = cJSON_AddArrayToObject(body, "stop_sequences");
         for (size_t i = 0; i < g->nstop; i++)
             cJSON_AddItemToArray(stop, cJSON_CreateString(g->stop[i]));
     }
-    if (p->json_schema) {
+    if (prompt_schema(p)) {
         cJSON *oc = cJSON_AddObjectToObject(body, "output_config");
         cJSON *fmt = cJSON_AddObjectToObject(oc, "format");
         cJSON_AddStringToObject(fmt, "type", "json_schema");
-        cJSON_AddItemToObject(fmt, "schema", cJSON_Duplicate(p->json_schema, 1));
+        cJSON_AddItemToObject(fmt, "schema", cJSON_Duplicate(prompt_schema(p), 1));
     }
     cJSON_AddBoolToObject(body, "stream", b->stream);
-    body_merge_extra(body, b);
+    body_merge_extra(body, b, p);
     out->url = xasprintf("%s/v1/messages", b->base_url);
     out->stream = b->stream;
     body_print(body, out);

@@ -416,31 +416,63 @@ void prompt_add_messages(cJSON *body, const struct prompt *p, int system_as_mess
         cJSON_AddStringToObject(m, "content", p->system);
         cJSON_AddItemToArray(msgs, m);
     }
-    for (size_t i = 0; i < p->nmessages; i++) {
+    for (size_t i = 0; i < p->nmsgs; i++) {
         cJSON *m = cJSON_CreateObject();
-        cJSON_AddStringToObject(m, "role", p->messages[i].role);
-        cJSON_AddStringToObject(m, "content", p->messages[i].content);
+        cJSON_AddStringToObject(m, "role", p->msgs[i].role);
+        cJSON_AddStringToObject(m, "content", p->msgs[i].content);
         cJSON_AddItemToArray(msgs, m);
     }
 }
 
 char *prompt_flat_input(const struct prompt *p)
 {
-    if (p->input)
-        return xstrdup(p->input);
-    const char *last = p->nmessages ? p->messages[p->nmessages - 1].content : "";
+    if (p->raw)
+        return xstrdup(p->raw);
+    const char *last = p->nmsgs ? p->msgs[p->nmsgs - 1].content : "";
     if (p->system && *p->system)
         return xasprintf("%s\n\n%s", p->system, last);
     return xstrdup(last);
 }
 
-void body_merge_extra(cJSON *body, const struct backend_conf *b)
+void json_merge(cJSON *dst, const cJSON *src)
 {
-    if (!b->extra_body)
+    if (!cJSON_IsObject(dst) || !cJSON_IsObject(src))
         return;
-    for (const cJSON *it = b->extra_body->child; it; it = it->next) {
-        cJSON_DeleteItemFromObjectCaseSensitive(body, it->string);
-        cJSON_AddItemToObject(body, it->string, cJSON_Duplicate(it, 1));
+    for (const cJSON *it = src->child; it; it = it->next) {
+        cJSON *have = cJSON_GetObjectItemCaseSensitive(dst, it->string);
+        if (cJSON_IsObject(have) && cJSON_IsObject(it)) {
+            json_merge(have, it);
+            continue;
+        }
+        cJSON_DeleteItemFromObjectCaseSensitive(dst, it->string);
+        cJSON_AddItemToObject(dst, it->string, cJSON_Duplicate(it, 1));
+    }
+}
+
+void body_merge_extra(cJSON *obj, const struct backend_conf *b, const struct prompt *p)
+{
+    if (b->extra_body)
+        json_merge(obj, b->extra_body);
+    if (p && p->backend_params)
+        json_merge(obj, p->backend_params);
+}
+
+void gen_fill_defaults(struct gen_params *g, const struct gen_params *dflt)
+{
+    if (!gen_has_max_tokens(g))
+        g->max_tokens = dflt->max_tokens;
+    if (!gen_has_temperature(g))
+        g->temperature = dflt->temperature;
+    if (!gen_has_top_p(g))
+        g->top_p = dflt->top_p;
+    if (!g->has_seed && dflt->has_seed) {
+        g->seed = dflt->seed;
+        g->has_seed = 1;
+    }
+    if (!g->has_stop && dflt->has_stop) {
+        g->stop = dflt->stop;
+        g->nstop = dflt->nstop;
+        g->has_stop = 1;
     }
 }
 

@@ -23,6 +23,7 @@
 #include <stddef.h>
 
 #include "harness/config.h"
+#include "harness/suite.h"
 #include "harness/util/buf.h"
 #include "harness/util/clock.h"
 #include "harness/util/diag.h"
@@ -34,23 +35,23 @@ enum rstatus { ST_OK, ST_HTTP_ERROR, ST_TIMEOUT, ST_TRANSPORT_ERROR, ST_PARSE_ER
                ST_REFUSED, ST_ABORTED };
 const char *rstatus_name(enum rstatus s);
 
-struct message {
-    const char *role;             /* "user" or "assistant" */
-    const char *content;
-};
-
-/* One request's content, rendered from a suite item for one backend.
- * Everything is borrowed for the duration of build(). */
-struct prompt {
-    const char *system;           /* system prompt, or NULL */
-    const struct message *messages;   /* few-shot turns then the question */
-    size_t nmessages;
-    const char *input;            /* raw input for task pipelines; NULL = last message */
-    const char *src_lang, *tgt_lang;  /* translation pipelines, or NULL */
-    struct gen_params gen;        /* suite parameters over the backend's defaults */
-    const cJSON *json_schema;     /* structured output requested, or NULL */
-    const char *schema_name;      /* name for the schema ("answer" if NULL) */
-};
+/* The prompt an adapter is given is suite.h's struct prompt (rendered for
+ * this backend, overrides applied), with the backend's default generation
+ * parameters already filled in where the suite left them unset
+ * (gen_fill_defaults). Borrowed for the duration of build(). These say
+ * which fields are set (suite.h: -1 / NAN = unset): */
+static inline int gen_has_max_tokens(const struct gen_params *g) { return g->max_tokens >= 0; }
+static inline int gen_has_temperature(const struct gen_params *g) { return g->temperature == g->temperature; }
+static inline int gen_has_top_p(const struct gen_params *g) { return g->top_p == g->top_p; }
+static inline int gen_has_stop(const struct gen_params *g) { return g->has_stop && g->nstop > 0; }
+/* Fills the members of g left unset with those of dflt (stop strings are
+ * borrowed from dflt: g must not outlive it if it takes them). */
+void gen_fill_defaults(struct gen_params *g, const struct gen_params *dflt);
+/* The schema the answer must follow, or NULL (RESPONSE_JSON_SCHEMA only). */
+static inline const cJSON *prompt_schema(const struct prompt *p)
+{
+    return p->response == RESPONSE_JSON_SCHEMA ? p->schema : NULL;
+}
 
 struct http_req {
     char *url;                    /* owned */
@@ -162,11 +163,15 @@ extern const struct backend_ops *const backend_table[];
 /* Shared request-building helpers for adapters. */
 /* Adds the system prompt and messages as an OpenAI-style "messages" array. */
 void prompt_add_messages(cJSON *body, const struct prompt *p, int system_as_message);
-/* The text a single-input API takes: p->input, else system + "\n\n" +
+/* The text a single-input API takes: p->raw, else system + "\n\n" +
  * the last message. Returns owned. */
 char *prompt_flat_input(const struct prompt *p);
-/* Merges b->extra_body into body (extra keys win). */
-void body_merge_extra(cJSON *body, const struct backend_conf *b);
+/* Deep-merges into obj: the backend's extra_body, then the suite's
+ * backend_params for this item (objects merge member by member, anything
+ * else replaces). */
+void body_merge_extra(cJSON *obj, const struct backend_conf *b, const struct prompt *p);
+/* Deep-merges src into dst (dst owned by the caller). */
+void json_merge(cJSON *dst, const cJSON *src);
 /* Prints body into out->body (unformatted). */
 void body_print(cJSON *body, struct http_req *out);
 

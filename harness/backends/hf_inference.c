@@ -1,5 +1,7 @@
 /* hf_inference.c -- Hugging Face task pipelines (protocols.md 5.2):
- * POST {base}/models/{model} with {"inputs": text, "parameters": {...}};
+ * POST {base}/models/{model} with {"inputs": text, "parameters": {...}}
+ * (extra_body and a suite's backend_params, e.g. src_lang/tgt_lang, are
+ * merged into "parameters");
  * answers are JSON arrays ([{"summary_text"}], [{"translation_text"}],
  * [{"generated_text"}]). The backend's "task" says which pipeline. No
  * streaming, no usage (the record's usage is an estimate), no finish
@@ -31,24 +33,22 @@ static int build(const struct backend_conf *b, const struct prompt *p, struct ht
     const struct gen_params *g = &p->gen;
     const char *task = b->task ? b->task : "summarization";
     if (strcmp(task, "text-generation") == 0) {
-        if (g->has_max_tokens)
+        if (gen_has_max_tokens(g))
             cJSON_AddNumberToObject(par, "max_new_tokens", (double)g->max_tokens);
-        if (g->has_temperature && g->temperature > 0)
+        if (gen_has_temperature(g) && g->temperature > 0)
             cJSON_AddNumberToObject(par, "temperature", g->temperature);
         cJSON_AddBoolToObject(par, "return_full_text", 0);
     } else {
-        if (strcmp(task, "translation") == 0 && p->src_lang && p->tgt_lang) {
-            cJSON_AddStringToObject(par, "src_lang", p->src_lang);
-            cJSON_AddStringToObject(par, "tgt_lang", p->tgt_lang);
-        }
         if (strcmp(task, "summarization") == 0)
             cJSON_AddStringToObject(par, "truncation", "only_first");
         cJSON *gp = cJSON_AddObjectToObject(par, "generate_parameters");
-        if (g->has_max_tokens)
+        if (gen_has_max_tokens(g))
             cJSON_AddNumberToObject(gp, "max_new_tokens", (double)g->max_tokens);
-        cJSON_AddBoolToObject(gp, "do_sample", g->has_temperature && g->temperature > 0);
+        cJSON_AddBoolToObject(gp, "do_sample", gen_has_temperature(g) && g->temperature > 0);
     }
-    body_merge_extra(body, b);
+    /* Extra parameters (a suite's src_lang / tgt_lang for translation)
+     * belong to the pipeline's "parameters", not to the body. */
+    body_merge_extra(par, b, p);
     /* Model ids hold a '/', which stays a path separator. */
     out->url = xasprintf("%s/models/%s", b->base_url, b->model);
     out->stream = 0;

@@ -38,29 +38,31 @@ static int build(const struct backend_conf *b, const struct prompt *p, struct ht
     cJSON *par = cJSON_AddObjectToObject(body, "parameters");
     const struct gen_params *g = &p->gen;
     cJSON_AddNumberToObject(par, "max_new_tokens",
-                            g->has_max_tokens ? (double)g->max_tokens : TGI_DEFAULT_MAX_NEW_TOKENS);
-    int sampling = g->has_temperature && g->temperature > 0;
+                            gen_has_max_tokens(g) ? (double)g->max_tokens : TGI_DEFAULT_MAX_NEW_TOKENS);
+    int sampling = gen_has_temperature(g) && g->temperature > 0;
     if (sampling) {
         cJSON_AddNumberToObject(par, "temperature", g->temperature);
         cJSON_AddBoolToObject(par, "do_sample", 1);
-        if (g->has_top_p && g->top_p > 0 && g->top_p < 1)
+        if (gen_has_top_p(g) && g->top_p > 0 && g->top_p < 1)
             cJSON_AddNumberToObject(par, "top_p", g->top_p);
     }
     if (g->has_seed && g->seed >= 0)
         cJSON_AddNumberToObject(par, "seed", (double)g->seed);
-    if (g->has_stop && g->nstop) {
+    if (gen_has_stop(g)) {
         cJSON *stop = cJSON_AddArrayToObject(par, "stop");
         for (size_t i = 0; i < g->nstop; i++)
             cJSON_AddItemToArray(stop, cJSON_CreateString(g->stop[i]));
     }
     cJSON_AddBoolToObject(par, "details", 1);
     cJSON_AddBoolToObject(par, "return_full_text", 0);
-    if (p->json_schema) {
+    if (p->response != RESPONSE_TEXT) {
+        const cJSON *schema = prompt_schema(p);
         cJSON *gr = cJSON_AddObjectToObject(par, "grammar");
         cJSON_AddStringToObject(gr, "type", "json");
-        cJSON_AddItemToObject(gr, "value", cJSON_Duplicate(p->json_schema, 1));
+        cJSON_AddItemToObject(gr, "value", schema ? cJSON_Duplicate(schema, 1)
+                                                  : cJSON_Parse("{\"type\":\"object\"}"));
     }
-    body_merge_extra(body, b);
+    body_merge_extra(body, b, p);
     out->url = xasprintf("%s/%s", b->base_url, b->stream ? "generate_stream" : "generate");
     out->stream = b->stream;
     body_print(body, out);

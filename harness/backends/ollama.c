@@ -24,24 +24,26 @@ static int build(const struct backend_conf *b, const struct prompt *p, struct ht
     cJSON_AddStringToObject(body, "model", b->model);
     prompt_add_messages(body, p, 1);
     cJSON_AddBoolToObject(body, "stream", b->stream);
-    if (p->json_schema)
-        cJSON_AddItemToObject(body, "format", cJSON_Duplicate(p->json_schema, 1));
+    if (prompt_schema(p))
+        cJSON_AddItemToObject(body, "format", cJSON_Duplicate(prompt_schema(p), 1));
+    else if (p->response == RESPONSE_JSON_OBJECT)
+        cJSON_AddStringToObject(body, "format", "json");
     cJSON *opt = cJSON_AddObjectToObject(body, "options");
     const struct gen_params *g = &p->gen;
-    if (g->has_max_tokens)
+    if (gen_has_max_tokens(g))
         cJSON_AddNumberToObject(opt, "num_predict", (double)g->max_tokens);
-    if (g->has_temperature)
+    if (gen_has_temperature(g))
         cJSON_AddNumberToObject(opt, "temperature", g->temperature);
-    if (g->has_top_p)
+    if (gen_has_top_p(g))
         cJSON_AddNumberToObject(opt, "top_p", g->top_p);
     if (g->has_seed)
         cJSON_AddNumberToObject(opt, "seed", (double)g->seed);
-    if (g->has_stop && g->nstop) {
+    if (gen_has_stop(g)) {
         cJSON *stop = cJSON_AddArrayToObject(opt, "stop");
         for (size_t i = 0; i < g->nstop; i++)
             cJSON_AddItemToArray(stop, cJSON_CreateString(g->stop[i]));
     }
-    body_merge_extra(body, b);
+    body_merge_extra(body, b, p);
     out->url = xasprintf("%s/api/chat", b->base_url);
     out->stream = b->stream;
     body_print(body, out);

@@ -32,31 +32,38 @@ int oai_build(const struct backend_conf *b, const struct prompt *p, const struct
     cJSON_AddStringToObject(body, "model", b->model);
     prompt_add_messages(body, p, 1);
     const struct gen_params *g = &p->gen;
-    if (g->has_max_tokens)
+    if (gen_has_max_tokens(g))
         cJSON_AddNumberToObject(body, b->max_tokens_field ? b->max_tokens_field
                                                           : q->max_tokens_field,
                                 (double)g->max_tokens);
-    if (g->has_temperature)
+    if (gen_has_temperature(g))
         cJSON_AddNumberToObject(body, "temperature", g->temperature);
-    if (g->has_top_p && !(q->tgi && (g->top_p >= 1.0 || g->top_p <= 0.0)))
+    if (gen_has_top_p(g) && !(q->tgi && (g->top_p >= 1.0 || g->top_p <= 0.0)))
         cJSON_AddNumberToObject(body, "top_p", g->top_p);
     if (g->has_seed)
         cJSON_AddNumberToObject(body, "seed", (double)g->seed);
-    if (g->has_stop && g->nstop) {
+    if (gen_has_stop(g)) {
         cJSON *stop = cJSON_AddArrayToObject(body, "stop");
         for (size_t i = 0; i < g->nstop; i++)
             cJSON_AddItemToArray(stop, cJSON_CreateString(g->stop[i]));
     }
-    if (p->json_schema) {
+    if (p->response != RESPONSE_TEXT) {
+        const cJSON *schema = prompt_schema(p);
         cJSON *rf = cJSON_AddObjectToObject(body, "response_format");
         if (q->tgi) {
+            /* TGI: adjacently tagged, a schema is required. */
             cJSON_AddStringToObject(rf, "type", "json");
-            cJSON_AddItemToObject(rf, "value", cJSON_Duplicate(p->json_schema, 1));
+            cJSON_AddItemToObject(rf, "value", schema ? cJSON_Duplicate(schema, 1)
+                                                      : cJSON_Parse("{\"type\":\"object\"}"));
+        } else if (!schema) {
+            cJSON_AddStringToObject(rf, "type", "json_object");
         } else {
             cJSON_AddStringToObject(rf, "type", "json_schema");
             cJSON *js = cJSON_AddObjectToObject(rf, "json_schema");
-            cJSON_AddStringToObject(js, "name", p->schema_name ? p->schema_name : "answer");
-            cJSON_AddItemToObject(js, "schema", cJSON_Duplicate(p->json_schema, 1));
+            cJSON_AddStringToObject(js, "name", p->response_name ? p->response_name : "answer");
+            cJSON_AddItemToObject(js, "schema", cJSON_Duplicate(schema, 1));
+            if (p->strict)
+                cJSON_AddBoolToObject(js, "strict", 1);
         }
     }
     cJSON_AddBoolToObject(body, "stream", b->stream);
@@ -64,7 +71,7 @@ int oai_build(const struct backend_conf *b, const struct prompt *p, const struct
         cJSON *so = cJSON_AddObjectToObject(body, "stream_options");
         cJSON_AddBoolToObject(so, "include_usage", 1);
     }
-    body_merge_extra(body, b);
+    body_merge_extra(body, b, p);
     out->url = url;
     out->stream = b->stream;
     body_print(body, out);
