@@ -4,7 +4,14 @@
 
 #include <string.h>
 
+extern const struct scorer_ops scorer_bleu;
+extern const struct scorer_ops scorer_chrf;
+extern const struct scorer_ops scorer_ter;
+
 const struct scorer_ops *const scorer_table[] = {
+    &scorer_bleu,
+    &scorer_chrf,
+    &scorer_ter,
     NULL,
 };
 
