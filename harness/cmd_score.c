@@ -6,15 +6,18 @@
  * line, split on LF only, each line right-stripped of Python whitespace as
  * the sacreBLEU command line does), or --jsonl FILE with {"hyp": ...,
  * "refs": [...]} per line (the layout of the metric vectors; strings are
- * used as they are, refs may vary in number, null = missing) or
- * {"prediction": ..., "answers": [...]} for SQuAD. "-" reads stdin.
+ * used as they are, refs may vary in number, null = missing; SQuAD's
+ * "prediction" and "answers" are accepted for them). "-" reads stdin.
  * Output: sacreBLEU's line per metric (signature included), or with
  * --format json one object per metric with every component; with
  * --sentence-level one line (or JSON object) per segment.
  *
  * Bad flags, unreadable files, invalid UTF-8, NUL bytes and files of
  * different lengths are input errors: a message naming the file and line,
- * exit 2. The numbers come from scorers/bleu.h, chrf.h, ter.h. */
+ * exit 2. The numbers come from scorers/bleu.h, chrf.h, ter.h (sacreBLEU
+ * 2.6.0), rouge.h (rouge-score; the corpus value is the mean over
+ * segments, several references use score_multi) and squad.h (the official
+ * evaluate.py; each reference is one gold answer). */
 #include "cli.h"
 
 #include <errno.h>
@@ -30,6 +33,8 @@
 #include "harness/util/xalloc.h"
 #include "scorers/bleu.h"
 #include "scorers/chrf.h"
+#include "scorers/rouge.h"
+#include "scorers/squad.h"
 #include "scorers/ter.h"
 
 #define MAX_REFS 64
@@ -48,7 +53,7 @@ static void usage(FILE *f)
         "  --hyp FILE              hypotheses, one per line\n"
         "  --ref FILE              references, one per line (repeat for more references)\n"
         "  --jsonl FILE            one JSON object per line: {\"hyp\": str, \"refs\": [str, ...]}\n"
-        "                          (squad: {\"prediction\": str, \"answers\": [str, ...]})\n"
+        "                          ({\"prediction\": str, \"answers\": [str, ...]} works too)\n"
         "\n"
         "metrics and output:\n"
         "  --metric M              bleu (default), chrf, ter, rouge, squad; repeat or\n"
@@ -78,8 +83,15 @@ static void usage(FILE *f)
         "  --ter-normalized        tercom's tokenization and entity handling\n"
         "  --ter-no-punct          remove punctuation\n"
         "  --ter-asian-support     split CJK characters (with --ter-normalized)\n"
-        "ROUGE:\n"
+        "ROUGE (rouge-score, 0-1; corpus value = mean over segments):\n"
         "  --rouge-stemmer         Porter stemmer (rouge-score's use_stemmer)\n"
+        "  --rouge-types LIST      default rouge1,rouge2,rougeL,rougeLsum (rouge1..rouge9)\n"
+        "  --rouge-tokenizer T     default (rouge-score's: drops every non-ASCII letter, so\n"
+        "                          Chinese or Russian score 0) or unicode (letters, digits\n"
+        "                          and marks of any script; not comparable with published\n"
+        "                          ROUGE)\n"
+        "SQuAD (each reference is one gold answer):\n"
+        "  --squad-version V       1.1 (default) or 2.0\n"
         "\n"
         "exit codes: 0 scored, 2 bad input (flag, file, line counts)\n"
         "\n"
@@ -105,7 +117,8 @@ struct score_args {
     struct bleu_opts bleu;
     struct chrf_opts chrf;
     struct ter_opts ter;
-    int rouge_stemmer;
+    struct rouge_opts rouge;
+    enum squad_version squad;
     int set_for[M_COUNT];        /* a metric-specific flag was given */
 };
 
@@ -150,11 +163,29 @@ static int parse_double(const char *flag, const char *s, double *out)
     return 0;
 }
 
+static int parse_rouge_types(const char *list, unsigned *out)
+{
+    char tmp[256];
+    snprintf(tmp, sizeof(tmp), "%s", list);
+    *out = 0;
+    for (char *save, *p = strtok_r(tmp, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+        unsigned bit = rouge_type_bit(p);
+        if (!bit)
+            return cli_usage_error("score", "--rouge-types: unknown type '%s' (expected rouge1..rouge9, "
+                                   "rougeL, rougeLsum)", p);
+        *out |= bit;
+    }
+    if (!*out)
+        return cli_usage_error("score", "--rouge-types needs at least one type");
+    return 0;
+}
+
 enum {
     O_HYP = 256, O_REF, O_JSONL, O_METRIC, O_SENT, O_FORMAT, O_WIDTH, O_SHORT, O_SCORE_ONLY,
     O_TOKENIZE, O_SMOOTH_METHOD, O_SMOOTH_VALUE, O_LOWERCASE, O_EFF,
     O_CHRF_CHAR, O_CHRF_WORD, O_CHRF_BETA, O_CHRF_WS, O_CHRF_LC, O_CHRF_EPS,
-    O_TER_CASE, O_TER_NORM, O_TER_NOPUNCT, O_TER_ASIAN, O_ROUGE_STEM,
+    O_TER_CASE, O_TER_NORM, O_TER_NOPUNCT, O_TER_ASIAN, O_ROUGE_STEM, O_ROUGE_TYPES,
+    O_ROUGE_TOK, O_SQUAD_VERSION,
 };
 
 static const struct option longopts[] = {
@@ -184,6 +215,9 @@ static const struct option longopts[] = {
     { "ter-no-punct", no_argument, NULL, O_TER_NOPUNCT },
     { "ter-asian-support", no_argument, NULL, O_TER_ASIAN },
     { "rouge-stemmer", no_argument, NULL, O_ROUGE_STEM },
+    { "rouge-types", required_argument, NULL, O_ROUGE_TYPES },
+    { "rouge-tokenizer", required_argument, NULL, O_ROUGE_TOK },
+    { "squad-version", required_argument, NULL, O_SQUAD_VERSION },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
 };
@@ -276,7 +310,30 @@ static int parse_args(int argc, char **argv, struct score_args *a)
         case O_TER_NORM: a->ter.normalized = 1; a->set_for[M_TER] = 1; break;
         case O_TER_NOPUNCT: a->ter.no_punct = 1; a->set_for[M_TER] = 1; break;
         case O_TER_ASIAN: a->ter.asian_support = 1; a->set_for[M_TER] = 1; break;
-        case O_ROUGE_STEM: a->rouge_stemmer = 1; a->set_for[M_ROUGE] = 1; break;
+        case O_ROUGE_STEM: a->rouge.use_stemmer = 1; a->set_for[M_ROUGE] = 1; break;
+        case O_ROUGE_TYPES:
+            if (parse_rouge_types(optarg, &a->rouge.types))
+                return EXIT_BAD_INPUT;
+            a->set_for[M_ROUGE] = 1;
+            break;
+        case O_ROUGE_TOK:
+            if (strcmp(optarg, "default") == 0)
+                a->rouge.tokenizer = ROUGE_TOK_DEFAULT;
+            else if (strcmp(optarg, "unicode") == 0)
+                a->rouge.tokenizer = ROUGE_TOK_UNICODE;
+            else
+                return cli_usage_error("score", "--rouge-tokenizer expects default or unicode, got '%s'", optarg);
+            a->set_for[M_ROUGE] = 1;
+            break;
+        case O_SQUAD_VERSION:
+            if (strcmp(optarg, "1.1") == 0 || strcmp(optarg, "v1.1") == 0)
+                a->squad = SQUAD_V11;
+            else if (strcmp(optarg, "2.0") == 0 || strcmp(optarg, "v2.0") == 0)
+                a->squad = SQUAD_V20;
+            else
+                return cli_usage_error("score", "--squad-version expects 1.1 or 2.0, got '%s'", optarg);
+            a->set_for[M_SQUAD] = 1;
+            break;
         default:
             return cli_usage_error("score", "unexpected option");
         }
@@ -439,7 +496,6 @@ static int load_text(const struct score_args *a, struct corpus *c, struct diag *
 struct jsonl_ctx {
     struct corpus *c;
     const char *path;
-    const char *hyp_key, *refs_key;
 };
 
 static int jsonl_item(cJSON *obj, long line, void *ud, struct diag *d)
@@ -454,12 +510,17 @@ static int jsonl_item(cJSON *obj, long line, void *ud, struct diag *d)
         diag_fail(d, "expected a JSON object per line");
         goto out;
     }
-    if (jv_string(obj, j->hyp_key, display(j->path), "", 1, &hyp, d) < 0 ||
-        jv_array(obj, j->refs_key, display(j->path), "", 1, &refs, d) < 0)
+    /* The vectors' names, or SQuAD's. */
+    const char *hyp_key = cJSON_GetObjectItemCaseSensitive(obj, "hyp") ||
+                          !cJSON_GetObjectItemCaseSensitive(obj, "prediction") ? "hyp" : "prediction";
+    const char *refs_key = cJSON_GetObjectItemCaseSensitive(obj, "refs") ||
+                           !cJSON_GetObjectItemCaseSensitive(obj, "answers") ? "refs" : "answers";
+    if (jv_string(obj, hyp_key, display(j->path), "", 1, &hyp, d) < 0 ||
+        jv_array(obj, refs_key, display(j->path), "", 1, &refs, d) < 0)
         goto out;
     size_t k = (size_t)cJSON_GetArraySize(refs);
     if (k > MAX_REFS) {
-        diag_fail_at(d, display(j->path), line, j->refs_key, "at most %d references per segment", MAX_REFS);
+        diag_fail_at(d, display(j->path), line, refs_key, "at most %d references per segment", MAX_REFS);
         goto out;
     }
     /* Widen the reference rows if this item has more references. */
@@ -487,7 +548,7 @@ static int jsonl_item(cJSON *obj, long line, void *ud, struct diag *d)
             continue;
         if (!cJSON_IsString(v)) {
             char p[64];
-            snprintf(p, sizeof(p), "%s[%zu]", j->refs_key, r);
+            snprintf(p, sizeof(p), "%s[%zu]", refs_key, r);
             diag_fail_at(d, display(j->path), line, p, "expected a string or null");
             for (size_t q = 0; q < r; q++)
                 free(row[q]);
@@ -509,9 +570,9 @@ out:
     return rc;
 }
 
-static int load_jsonl(const struct score_args *a, int squad, struct corpus *c, struct diag *d)
+static int load_jsonl(const struct score_args *a, struct corpus *c, struct diag *d)
 {
-    struct jsonl_ctx j = { c, a->jsonl, squad ? "prediction" : "hyp", squad ? "answers" : "refs" };
+    struct jsonl_ctx j = { c, a->jsonl };
     if (jsonl_read(strcmp(a->jsonl, "-") == 0 ? "/dev/stdin" : a->jsonl, jsonl_item, &j, d) < 0)
         return -1;
     if (c->n == 0)
@@ -749,6 +810,139 @@ static int run_ter(const struct score_args *a, const struct corpus *c, struct di
     return rc;
 }
 
+/* The references of segment i that are present (NULLs dropped). */
+static size_t present_refs(const struct corpus *c, size_t i, const char **out)
+{
+    size_t k = 0;
+    for (size_t r = 0; r < c->max_refs; r++)
+        if (refs_of(c, i)[r])
+            out[k++] = refs_of(c, i)[r];
+    return k;
+}
+
+/* ROUGE's signature: assay's own (rouge-score has none), in sacreBLEU's shape. */
+static void rouge_signature(const struct score_args *a, int nrefs, struct buf *out)
+{
+    if (nrefs < 0)
+        buf_adds(out, "nrefs:var");
+    else
+        buf_addf(out, "nrefs:%d", nrefs);
+    buf_addf(out, "|stem:%s|tok:%s|agg:mean|impl:rouge-score",
+             a->rouge.use_stemmer ? "yes" : "no",
+             a->rouge.tokenizer == ROUGE_TOK_UNICODE ? "unicode" : "default");
+}
+
+static void rouge_emit(const struct score_args *a, const char *sig, const struct rouge_scores *r,
+                       size_t segment, size_t segments)
+{
+    unsigned types = a->rouge.types ? a->rouge.types : ROUGE_DEFAULT_TYPES;
+    int w = a->width + 2;   /* 0-1 scale: two more decimals than sacreBLEU's 0-100 */
+    cJSON *j = result_head("rouge", "ROUGE", sig, NULL);
+    if (segment)
+        add_num(j, "segment", (double)segment);
+    struct buf text = BUF_INIT, only = BUF_INIT;
+    for (int k = 0; k < ROUGE_NTYPES; k++) {
+        if (!(types & (1u << k)))
+            continue;
+        const struct rouge_prf *v = &r->v[k];
+        cJSON *o = cJSON_AddObjectToObject(j, rouge_type_name(k));
+        add_num(o, "precision", v->precision);
+        add_num(o, "recall", v->recall);
+        add_num(o, "fmeasure", v->fmeasure);
+        buf_addf(&text, "%s%s|%s = %.*f (P = %.*f R = %.*f)", text.len ? "\n" : "", rouge_type_name(k),
+                 sig, w, v->fmeasure, w, v->precision, w, v->recall);
+        buf_addf(&only, "%s%.*f", only.len ? "\n" : "", w, v->fmeasure);
+    }
+    if (segments)
+        add_num(j, "segments", (double)segments);
+    cJSON_AddStringToObject(j, "formatted", text.ptr);
+    emit(a, j, text.ptr, only.ptr);
+    cJSON_Delete(j);
+    buf_release(&text);
+    buf_release(&only);
+}
+
+static int run_rouge(const struct score_args *a, const struct corpus *c, struct diag *d)
+{
+    struct buf sig = BUF_INIT;
+    rouge_signature(a, c->nrefs_sig, &sig);
+    struct rouge_mean mean;
+    rouge_mean_init(&mean);
+    const char **refs = xcalloc(c->max_refs + 1, sizeof(*refs));
+    int rc = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        size_t k = present_refs(c, i, refs);
+        if (k == 0) {
+            diag_fail(d, "no reference for this segment");
+            rc = segment_error(a, i, d);
+            break;
+        }
+        struct rouge_scores r;
+        rouge_score_multi(&a->rouge, refs, k, c->hyp[i], &r);
+        rouge_mean_add(&mean, &r);
+        if (a->sentence)
+            rouge_emit(a, sig.ptr, &r, i + 1, 0);
+    }
+    if (rc == 0 && !a->sentence) {
+        struct rouge_scores r;
+        rouge_mean_get(&mean, &r);
+        rouge_emit(a, sig.ptr, &r, 0, c->n);
+    }
+    free(refs);
+    buf_release(&sig);
+    return rc;
+}
+
+static void squad_emit(const struct score_args *a, const char *sig, double em, double f1,
+                       size_t segment, size_t segments)
+{
+    struct buf line = BUF_INIT, only = BUF_INIT;
+    /* per question: 0/1 and 0-1; totals: 0-100 (the script's scales) */
+    int w = segment ? a->width + 2 : a->width;
+    buf_addf(&line, "SQuAD|%s = EM %.*f F1 %.*f", sig, w, em, w, f1);
+    buf_addf(&only, "%.*f %.*f", w, em, w, f1);
+    cJSON *j = result_head("squad", "SQuAD", sig, line.ptr);
+    if (segment)
+        add_num(j, "segment", (double)segment);
+    add_num(j, "exact_match", em);
+    add_num(j, "f1", f1);
+    if (segments)
+        add_num(j, "total", (double)segments);
+    emit(a, j, line.ptr, only.ptr);
+    cJSON_Delete(j);
+    buf_release(&line);
+    buf_release(&only);
+}
+
+static int run_squad(const struct score_args *a, const struct corpus *c, struct diag *d)
+{
+    const char *sig = a->squad == SQUAD_V20 ? "version:2.0|impl:evaluate-v2.0"
+                                            : "version:1.1|impl:evaluate-v1.1";
+    struct squad_total total;
+    squad_total_init(&total);
+    const char **golds = xcalloc(c->max_refs + 1, sizeof(*golds));
+    int rc = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        size_t k = present_refs(c, i, golds);
+        struct squad_result r;
+        if (squad_score(a->squad, c->hyp[i], golds, k, &r) < 0) {
+            diag_fail(d, "no gold answer for this question");
+            rc = segment_error(a, i, d);
+            break;
+        }
+        squad_total_add(&total, &r);
+        if (a->sentence)
+            squad_emit(a, sig, r.exact_match, r.f1, i + 1, 0);
+    }
+    if (rc == 0 && !a->sentence) {
+        double em, f1;
+        squad_total_get(&total, &em, &f1);
+        squad_emit(a, sig, em, f1, 0, c->n);
+    }
+    free(golds);
+    return rc;
+}
+
 int cmd_score(int argc, char **argv)
 {
     struct score_args a;
@@ -757,22 +951,18 @@ int cmd_score(int argc, char **argv)
         return EXIT_OK;   /* --help */
     if (rc)
         return rc;
-    for (int i = 0; i < a.norder; i++) {
-        int m = a.order[i];
-        if (m == M_ROUGE || m == M_SQUAD)
-            return cli_not_built("score", "ROUGE and SQuAD scoring (issue 4, scorers-text branch)");
-    }
-
     struct diag d;
     diag_init(&d);
     struct corpus c;
     memset(&c, 0, sizeof(c));
-    int bad = a.jsonl ? load_jsonl(&a, a.metrics[M_SQUAD], &c, &d) : load_text(&a, &c, &d);
+    int bad = a.jsonl ? load_jsonl(&a, &c, &d) : load_text(&a, &c, &d);
     for (int i = 0; !bad && i < a.norder; i++) {
         switch (a.order[i]) {
         case M_BLEU: bad = run_bleu(&a, &c, &d); break;
         case M_CHRF: bad = run_chrf(&a, &c, &d); break;
         case M_TER:  bad = run_ter(&a, &c, &d); break;
+        case M_ROUGE: bad = run_rouge(&a, &c, &d); break;
+        case M_SQUAD: bad = run_squad(&a, &c, &d); break;
         default: break;
         }
     }

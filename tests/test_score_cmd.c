@@ -142,6 +142,19 @@ static void test_basic(void)
     cJSON_Delete(t);
     proc_result_free(&r);
 
+    /* ROUGE and SQuAD from line files: each reference file is one target/gold. */
+    score(&r, "--hyp", hyp, "--ref", ref, "--metric", "rouge", "--rouge-types", "rouge1,rougeL",
+          "--sentence-level", NULL);
+    CHECK_STR_EQ(r.out,
+                 "rouge1|nrefs:1|stem:no|tok:default|agg:mean|impl:rouge-score = 1.0000 (P = 1.0000 R = 1.0000)\n"
+                 "rougeL|nrefs:1|stem:no|tok:default|agg:mean|impl:rouge-score = 1.0000 (P = 1.0000 R = 1.0000)\n"
+                 "rouge1|nrefs:1|stem:no|tok:default|agg:mean|impl:rouge-score = 0.8000 (P = 1.0000 R = 0.6667)\n"
+                 "rougeL|nrefs:1|stem:no|tok:default|agg:mean|impl:rouge-score = 0.8000 (P = 1.0000 R = 0.6667)\n");
+    proc_result_free(&r);
+    score(&r, "--hyp", hyp, "--ref", ref, "--metric", "squad", NULL);
+    CHECK_STR_EQ(r.out, "SQuAD|version:1.1|impl:evaluate-v1.1 = EM 50.00 F1 90.00\n");
+    proc_result_free(&r);
+
     /* stdin as the hypothesis file */
     struct proc_result r2;
     char *args[] = { (char *)assay_bin(), "score", "--hyp", "-", "--ref", ref, "--score-only", NULL };
@@ -193,6 +206,12 @@ static void test_errors(void)
     expect_error("either --jsonl or --hyp", "--jsonl", jl, "--hyp", hyp, "--ref", hyp, NULL);
     expect_error("unknown flag '--bogus'", "--bogus", NULL);
     expect_error("unexpected argument 'extra'", "--hyp", hyp, "--ref", hyp, "extra", NULL);
+    expect_error("--rouge-types: unknown type 'rouge0'", "--metric", "rouge", "--rouge-types",
+                 "rouge1,rouge0", "--hyp", hyp, "--ref", hyp, NULL);
+    expect_error("--rouge-tokenizer expects default or unicode", "--rouge-tokenizer", "icu", "--hyp",
+                 hyp, "--ref", hyp, NULL);
+    expect_error("--squad-version expects 1.1 or 2.0", "--squad-version", "3", "--hyp", hyp, "--ref",
+                 hyp, NULL);
 
     /* A metric option for a metric not selected: scored, with a warning. */
     struct proc_result r;
@@ -298,6 +317,61 @@ static void test_vectors(void)
     }
     CHECK_INT_EQ(i, c.n);
     proc_result_free(&r);
+
+    /* ROUGE: the mean over items; several references use score_multi. */
+    const char *const rouge_runs[][3] = {
+        { "summarization/use_stemmer=yes", "summarization.jsonl", "--rouge-stemmer" },
+        { "translation/use_stemmer=no", "translation.jsonl", NULL },
+        { "multiref/score_multi/use_stemmer=no", "multiref.jsonl", NULL },
+    };
+    cJSON *rouge = vec_load_json("rouge.json");
+    for (size_t k = 0; k < sizeof(rouge_runs) / sizeof(rouge_runs[0]); k++) {
+        char *file = xasprintf("%s/metric-vectors/%s", shared, rouge_runs[k][1]);
+        if (rouge_runs[k][2])
+            score(&r, "--metric", "rouge", "--jsonl", file, "--format", "json", rouge_runs[k][2], NULL);
+        else
+            score(&r, "--metric", "rouge", "--jsonl", file, "--format", "json", NULL);
+        cJSON *o = cJSON_Parse(r.out);
+        const cJSON *mean = cJSON_GetObjectItemCaseSensitive(
+            cJSON_GetObjectItemCaseSensitive(find_run(rouge, rouge_runs[k][0]), "corpus_score"),
+            "mean_over_items");
+        CHECK(o && mean);
+        const cJSON *type;
+        cJSON_ArrayForEach(type, mean) {
+            const cJSON *got = cJSON_GetObjectItemCaseSensitive(o, type->string);
+            vec_float(rouge_runs[k][0], NULL, type->string, vec_num(got, "fmeasure"),
+                      vec_num(type, "fmeasure"));
+            vec_float(rouge_runs[k][0], NULL, type->string, vec_num(got, "precision"),
+                      vec_num(type, "precision"));
+            vec_float(rouge_runs[k][0], NULL, type->string, vec_num(got, "recall"),
+                      vec_num(type, "recall"));
+        }
+        cJSON_Delete(o);
+        proc_result_free(&r);
+        free(file);
+    }
+    cJSON_Delete(rouge);
+
+    /* SQuAD v1.1 and v2.0 totals; prediction/answers are read from JSONL. */
+    cJSON *squad = vec_load_json("squad.json");
+    char *qa = xasprintf("%s/metric-vectors/qa.jsonl", shared);
+    score(&r, "--metric", "squad", "--jsonl", qa, "--format", "json", NULL);
+    cJSON *o = cJSON_Parse(r.out);
+    const cJSON *cs1 = cJSON_GetObjectItemCaseSensitive(find_run(squad, "qa/v1.1"), "corpus_score");
+    CHECK_NEAR(vec_num(o, "exact_match"), vec_num(cs1, "exact_match"), VEC_EPS);
+    CHECK_NEAR(vec_num(o, "f1"), vec_num(cs1, "f1"), VEC_EPS);
+    CHECK_INT_EQ(vec_num(o, "total"), vec_num(cs1, "total"));
+    cJSON_Delete(o);
+    proc_result_free(&r);
+    score(&r, "--metric", "squad", "--jsonl", qa, "--squad-version", "2.0", "--format", "json", NULL);
+    o = cJSON_Parse(r.out);
+    const cJSON *cs2 = cJSON_GetObjectItemCaseSensitive(find_run(squad, "qa/v2.0-optional"), "corpus_score");
+    CHECK_NEAR(vec_num(o, "exact_match"), vec_num(cs2, "exact"), VEC_EPS);
+    CHECK_NEAR(vec_num(o, "f1"), vec_num(cs2, "f1"), VEC_EPS);
+    cJSON_Delete(o);
+    proc_result_free(&r);
+    free(qa);
+    cJSON_Delete(squad);
 
     buf_release(&h);
     buf_release(&r0);
