@@ -14,6 +14,7 @@ extern const struct scorer_ops scorer_starts_with;
 extern const struct scorer_ops scorer_regex;
 extern const struct scorer_ops scorer_is_json;
 extern const struct scorer_ops scorer_length;
+extern const struct scorer_ops scorer_language;
 
 const struct scorer_ops *const scorer_table[] = {
     &scorer_rouge,
@@ -26,6 +27,7 @@ const struct scorer_ops *const scorer_table[] = {
     &scorer_regex,
     &scorer_is_json,
     &scorer_length,
+    &scorer_language,
     NULL,
 };
 
