@@ -15,6 +15,7 @@ extern const struct scorer_ops scorer_regex;
 extern const struct scorer_ops scorer_is_json;
 extern const struct scorer_ops scorer_length;
 extern const struct scorer_ops scorer_language;
+extern const struct scorer_ops scorer_judge;
 
 const struct scorer_ops *const scorer_table[] = {
     &scorer_rouge,
@@ -28,6 +29,7 @@ const struct scorer_ops *const scorer_table[] = {
     &scorer_is_json,
     &scorer_length,
     &scorer_language,
+    &scorer_judge,
     NULL,
 };
 
