@@ -88,6 +88,7 @@ static void xfer_free(struct xfer *x)
     ndjson_free(x->nd);
     buf_release(&x->body_in);
     buf_release(&x->resp_headers);
+    buf_release(&x->raw);
     free(x);
 }
 
@@ -149,7 +150,10 @@ struct xfer *transport_get(struct transport *t)
         reply_init(&x->reply);
         buf_init(&x->body_in, MAX_BODY);
         buf_init(&x->resp_headers, MAX_HEADERS);
+        buf_init(&x->raw, MAX_BODY);
     }
+    buf_reset(&x->raw);
+    x->keep_raw = 0;
     reply_reset(&x->reply);
     buf_reset(&x->body_in);
     buf_reset(&x->resp_headers);
@@ -190,13 +194,9 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
     return len;
 }
 
-static void decide_mode(struct xfer *x)
+static void decide_mode_for(struct xfer *x, long status, const char *ct)
 {
-    long status = 0;
-    curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
     x->http_status = status;
-    const char *ct = NULL;
-    curl_easy_getinfo(x->easy, CURLINFO_CONTENT_TYPE, &ct);
     int json = ct && strcasestr(ct, "application/json");
     if (x->stream && status >= 200 && status < 300 && !json &&
         x->backend->ops->framing != FRAMING_NONE) {
@@ -218,16 +218,23 @@ static void decide_mode(struct xfer *x)
     }
 }
 
-static size_t on_write(char *p, size_t size, size_t n, void *ud)
+static void decide_mode(struct xfer *x)
 {
-    mono_ns now = clock_mono_ns();   /* before any parsing */
-    struct xfer *x = ud;
-    size_t len = size * n;
+    long status = 0;
+    curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
+    const char *ct = NULL;
+    curl_easy_getinfo(x->easy, CURLINFO_CONTENT_TYPE, &ct);
+    decide_mode_for(x, status, ct);
+}
+
+/* Bytes of the answer arrived at now (the mode is decided). */
+static size_t take_bytes(struct xfer *x, mono_ns now, const char *p, size_t len)
+{
     if (!x->t_first_byte)
         x->t_first_byte = now;
     x->t_last_byte = now;
-    if (!x->mode)
-        decide_mode(x);
+    if (x->keep_raw && buf_add(&x->raw, p, len) < 0)
+        x->keep_raw = 0;   /* too big to cache: not cached */
     if (x->mode == 2) {
         if (buf_add(&x->body_in, p, len) < 0 && x->http_status >= 200 && x->http_status < 300) {
             reply_fail(&x->reply, ST_PARSE_ERROR, 0, "answer body larger than %u bytes",
@@ -250,6 +257,15 @@ static size_t on_write(char *p, size_t size, size_t n, void *ud)
         return CURL_WRITEFUNC_ERROR;
     }
     return len;
+}
+
+static size_t on_write(char *p, size_t size, size_t n, void *ud)
+{
+    mono_ns now = clock_mono_ns();   /* before any parsing */
+    struct xfer *x = ud;
+    if (!x->mode)
+        decide_mode(x);
+    return take_bytes(x, now, p, size * n);
 }
 
 /* === start ================================================================= */
@@ -351,15 +367,18 @@ static int final_curl_error(CURLcode rc)
     }
 }
 
-/* Classifies a finished attempt into x->reply. */
-static void conclude(struct xfer *x, CURLcode rc)
+/* Classifies a finished attempt into x->reply. ct: the response's
+ * content type (NULL = ask libcurl). */
+static void conclude(struct xfer *x, CURLcode rc, const char *ct_given)
 {
     struct reply *r = &x->reply;
-    if (!x->mode && rc == CURLE_OK)
-        decide_mode(x);   /* an empty body: no write callback ran */
-    if (!x->http_status)
-        curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &x->http_status);
-    phase_timings(x);
+    if (!ct_given) {
+        if (!x->mode && rc == CURLE_OK)
+            decide_mode(x);   /* an empty body: no write callback ran */
+        if (!x->http_status)
+            curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &x->http_status);
+        phase_timings(x);
+    }
     if (r->failed && x->cut)
         return;   /* our own cut (parse error, timeout, abort) says it best */
     if (rc != CURLE_OK) {
@@ -382,8 +401,9 @@ static void conclude(struct xfer *x, CURLcode rc)
     }
     if (x->mode == 2) {
         char ct[128] = "";
-        const char *cts = NULL;
-        curl_easy_getinfo(x->easy, CURLINFO_CONTENT_TYPE, &cts);
+        const char *cts = ct_given;
+        if (!cts)
+            curl_easy_getinfo(x->easy, CURLINFO_CONTENT_TYPE, &cts);
         if (cts)
             snprintf(ct, sizeof(ct), "%s", cts);
         struct http_resp resp = { x->http_status, ct, x->resp_headers.ptr, x->resp_headers.len,
@@ -427,7 +447,7 @@ static void finish_xfer(struct transport *t, struct xfer *x, CURLcode rc)
     x->t_done = clock_mono_ns();
     if (!x->t_last_byte)
         x->t_last_byte = x->t_done;
-    conclude(x, rc);
+    conclude(x, rc, NULL);
     t->done(x, t->ud);
 }
 
@@ -460,6 +480,21 @@ static void sweep(struct transport *t, mono_ns now)
         }
         x = next;
     }
+}
+
+void transport_replay(struct xfer *x, long status, const char *content_type,
+                      const char *headers, size_t headers_len, const char *body, size_t body_len)
+{
+    mono_ns now = clock_mono_ns();
+    x->t_start = now;
+    buf_reset(&x->resp_headers);
+    buf_add(&x->resp_headers, headers, headers_len);
+    decide_mode_for(x, status, content_type);
+    size_t taken = body_len ? take_bytes(x, now, body, body_len) : 0;
+    x->t_done = clock_mono_ns();
+    if (!x->t_last_byte)
+        x->t_last_byte = x->t_done;
+    conclude(x, taken == body_len ? CURLE_OK : CURLE_WRITE_ERROR, content_type);
 }
 
 int transport_poll(struct transport *t, long timeout_ms)

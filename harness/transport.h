@@ -38,6 +38,7 @@ struct xfer {
     const char *body;
     size_t body_len;
     int stream;                         /* the streaming form was asked for */
+    int keep_raw;                       /* keep the raw answer bytes in raw (cache) */
     void *ud;                           /* the caller's */
 
     /* Results, valid in the done callback. */
@@ -47,6 +48,7 @@ struct xfer {
     double dns_ms, connect_ms, tls_ms, first_byte_ms;   /* libcurl phases, -1 unknown */
     int lenient_eof;                    /* the stream ended without its last blank line */
     struct buf resp_headers;            /* raw header lines of the last response */
+    struct buf raw;                     /* with keep_raw: the answer bytes as received */
 
     /* Private to the transport. */
     struct transport *t;
@@ -87,6 +89,12 @@ int  transport_poll(struct transport *t, long timeout_ms);
  * done callbacks run before this returns. */
 void transport_abort_all(struct transport *t, enum rstatus status, const char *msg);
 long transport_active(const struct transport *t);
+/* Processes a stored answer (the cache) as if it had just arrived, without
+ * the network: fills x's results exactly as a live answer would (its
+ * clocks mean nothing). The done callback is not called. */
+void transport_replay(struct xfer *x, long status, const char *content_type,
+                      const char *headers, size_t headers_len, const char *body,
+                      size_t body_len);
 /* Write end of the wake pipe (for signal handlers). */
 int  transport_wake_fd(const struct transport *t);
 /* Longest time the loop spent away from curl_multi_poll in one round
