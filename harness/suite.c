@@ -11,6 +11,7 @@
 
 #include "version.h"
 #include "harness/util/buf.h"
+#include "harness/util/fileio.h"
 #include "harness/util/jsonv.h"
 #include "harness/util/rng.h"
 #include "harness/util/xalloc.h"
@@ -766,6 +767,21 @@ static void check_items(struct ctx *c, struct suite *s)
 
 int suite_load(const char *path, unsigned flags, struct suite *s, struct diag *d)
 {
+    suite_init(s);
+    struct buf text;
+    buf_init(&text, 0);
+    if (file_read(path, &text, 0, d) < 0) {
+        buf_release(&text);
+        return -1;
+    }
+    int rc = suite_load_text(text.ptr, text.len, path, flags, s, d);
+    buf_release(&text);
+    return rc;
+}
+
+int suite_load_text(const char *text, size_t n, const char *path, unsigned flags, struct suite *s,
+                    struct diag *d)
+{
     static const char *const keys[] = {
         "name", "task", "description", "dataset", "prompt", "few_shot", "generation",
         "response_format", "backend_params", "scorers", "primary_metric", "higher_is_better",
@@ -774,7 +790,7 @@ int suite_load(const char *path, unsigned flags, struct suite *s, struct diag *d
     suite_init(s);
     s->file = xstrdup(path);
     struct ctx c = { path, flags, d, 0 };
-    cJSON *root = json_load_file(path, d);
+    cJSON *root = json_parse_located(text, n, path, 1, d);
     if (!root) {
         suite_release(s);
         return -1;

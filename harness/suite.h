@@ -123,6 +123,10 @@ enum {
 void suite_init(struct suite *s);
 /* Loads path into s (s is initialised first). On error s is released. */
 int  suite_load(const char *path, unsigned flags, struct suite *s, struct diag *d);
+/* Same from n bytes of suite JSON; path names it in messages and anchors
+ * the relative dataset path. */
+int  suite_load_text(const char *text, size_t n, const char *path, unsigned flags,
+                     struct suite *s, struct diag *d);
 void suite_release(struct suite *s);
 
 /* Every *.json in dir (sorted by file name). A suite that fails is

@@ -5,9 +5,11 @@
 #include <string.h>
 
 extern const struct scorer_ops scorer_rouge;
+extern const struct scorer_ops scorer_squad;
 
 const struct scorer_ops *const scorer_table[] = {
     &scorer_rouge,
+    &scorer_squad,
     NULL,
 };
 

@@ -62,7 +62,7 @@ static void load_and_render(void)
     CHECK_STR_EQ(s.scorers[1].type, "length");
     CHECK(s.scorers[0].ops == NULL);              /* not looked up */
     CHECK_STR_EQ(cJSON_GetStringValue(cJSON_GetArrayItem(
-                     cJSON_GetObjectItem(s.scorers[0].options, "rouge_types"), 1)), "rougeLsum");
+                     cJSON_GetObjectItem(s.scorers[0].options, "types"), 1)), "rougeLsum");
     CHECK_STR_EQ(s.primary_metric, "rouge.rougeLsum");
     CHECK_STR_EQ(s.primary_scorer, "rouge");
     CHECK_STR_EQ(s.primary_key, "rougeLsum");
