@@ -4,7 +4,14 @@
 
 #include <string.h>
 
+extern const struct scorer_ops scorer_rouge;
+extern const struct scorer_ops scorer_squad;
+extern const struct scorer_ops scorer_json_fields;
+
 const struct scorer_ops *const scorer_table[] = {
+    &scorer_rouge,
+    &scorer_squad,
+    &scorer_json_fields,
     NULL,
 };
 
