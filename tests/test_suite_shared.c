@@ -109,7 +109,9 @@ static void scitldr(void)
         " \"description\": \"SciTLDR-A test sample: abstract to one-sentence TLDR\",\n"
         " \"dataset\": {\"path\": \"%s/data-public/summarization.jsonl\",\n"
         "   \"fields\": [\"title\", \"document\"], \"input\": \"document\",\n"
-        "   \"references\": \"all_references\"},\n"
+        "   \"references\": \"all_references\",\n"
+        "   \"length_tags\": [{\"name\": \"length\", \"field\": \"document\", \"bounds\": [120, 200],\n"
+        "                    \"labels\": [\"short\", \"medium\", \"long\"]}]},\n"
         " \"prompt\": {\"system\": \"You write one-sentence TLDRs of research papers.\",\n"
         "            \"user\": [\"Paper: {{title}}\", \"\", \"{{document}}\", \"\", \"TLDR:\"]},\n"
         " \"generation\": {\"max_tokens\": 64, \"temperature\": 0, \"stop\": [\"\\n\"]},\n"
@@ -124,6 +126,7 @@ static void scitldr(void)
         return;
     CHECK_INT_EQ(s.data.n, 80);
     cJSON *src = source_records("summarization.jsonl");
+    size_t buckets[3] = { 0, 0, 0 };
     for (size_t i = 0; i < s.data.n; i++) {
         const struct item *it = &s.data.items[i];
         const cJSON *rec = cJSON_GetObjectItem(src, it->id);
@@ -134,7 +137,13 @@ static void scitldr(void)
         CHECK_STR_EQ(cJSON_GetStringValue(cJSON_GetObjectItem(it->obj, "document")),
                      cJSON_GetStringValue(cJSON_GetObjectItem(rec, "document")));
         CHECK(cJSON_GetObjectItem(it->obj, "source") == NULL);   /* not mapped */
+        const char *len = cJSON_GetStringValue(cJSON_GetObjectItem(it->tags, "length"));
+        CHECK_MSG(len && (!strcmp(len, "short") || !strcmp(len, "medium") || !strcmp(len, "long")),
+                  "%s: length tag %s", it->id, len ? len : "(none)");
+        buckets[len && !strcmp(len, "short") ? 0 : len && !strcmp(len, "medium") ? 1 : 2]++;
     }
+    /* The abstracts' median is about 157 words: all three buckets occur. */
+    CHECK(buckets[0] > 0 && buckets[1] > 0 && buckets[2] > 0);
     render_all(&s);
     struct prompt p;
     struct diag d;
