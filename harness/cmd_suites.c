@@ -51,16 +51,20 @@ static void usage(FILE *f)
 /* === list === */
 
 struct tag_count {
-    char *name;
+    const char *name;
     char **values;
     size_t *counts;
     size_t n, cap;
 };
 
+#define MAX_TAGS 64
+
 static void count_tags(const struct suite *s, struct tag_count *tc, size_t ntags)
 {
+    const char *names[MAX_TAGS];
+    suite_tag_names(s, names, MAX_TAGS);
     for (size_t t = 0; t < ntags; t++) {
-        tc[t].name = s->dspec.tags[t].name;
+        tc[t].name = names[t];
         for (size_t i = 0; i < s->data.n; i++) {
             const cJSON *v = cJSON_GetObjectItemCaseSensitive(s->data.items[i].tags, tc[t].name);
             if (!cJSON_IsString(v))
@@ -106,7 +110,8 @@ static void list_suites(const struct suite_set *set, int verbose)
             else
                 buf_addf(&sc, "%s%s=%s", k ? ", " : "", s->scorers[k].name, s->scorers[k].type);
         }
-        size_t ntags = s->dspec.ntags;
+        const char *names[MAX_TAGS];
+        size_t ntags = suite_tag_names(s, names, MAX_TAGS);
         struct tag_count *tc = xcalloc(ntags ? ntags : 1, sizeof(*tc));
         count_tags(s, tc, ntags);
         for (size_t t = 0; t < ntags; t++)
@@ -143,7 +148,8 @@ static void list_suites(const struct suite_set *set, int verbose)
             printf("    file: %s\n    dataset: %s\n", s->file, s->dataset_file);
             if (*s->description)
                 printf("    %s\n", s->description);
-            size_t ntags = s->dspec.ntags;
+            const char *names[MAX_TAGS];
+            size_t ntags = suite_tag_names(s, names, MAX_TAGS);
             struct tag_count *tc = xcalloc(ntags ? ntags : 1, sizeof(*tc));
             count_tags(s, tc, ntags);
             for (size_t t = 0; t < ntags; t++) {

@@ -298,7 +298,7 @@ static void errors(void)
     expect_error(HEAD OK_PROMPT ",\"few_shot\":{\"ids\":[\"a\",\"zz\"]}}",
                  "x.json: few_shot.ids[1]: no item \"zz\" in data.jsonl");
     expect_error(HEAD OK_PROMPT ",\"few_shot\":{\"k\":1,\"same_tag\":\"domain\"}}",
-                 "x.json: few_shot.same_tag: \"domain\" is not one of dataset.tags");
+                 "x.json: few_shot.same_tag: \"domain\" is not one of dataset.tags or dataset.length_tags");
     expect_error(HEAD OK_PROMPT ",\"few_shot\":{\"k\":1,\"ids\":[\"a\"]}}",
                  "x.json: few_shot: give either \"ids\" or \"k\" (with \"seed\", \"same_tag\"), not both");
     expect_error("{\"name\":\"x\",\"task\":\"generic\",\"dataset\":{\"path\":\"data.jsonl\",\"fields\":[\"text\"]},"

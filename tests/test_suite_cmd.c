@@ -31,7 +31,7 @@ static void list(void)
     CHECK_INT_EQ(r.status, 0);
     CHECK_STR_EQ(r.out,
                  "suite  task           items  primary metric            scorers          tags (distinct values)\n"
-                 "csvqa  qa                 4  squad.f1 (higher)         squad            domain(2)\n"
+                 "csvqa  qa                 4  squad.f1 (higher)         squad            domain(2), size(2)\n"
                  "mini   summarization      5  rouge.rougeLsum (higher)  rouge, qa=squad  domain(3), lang(3)\n");
     CHECK_STR_EQ(r.err, "");
     proc_result_free(&r);
@@ -39,7 +39,7 @@ static void list(void)
     run_assay(&r, "suites", "--dir", data_dir, "-v", NULL);
     CHECK_INT_EQ(r.status, 0);
     CHECK_CONTAINS(r.out, "    A CSV file with quoted fields, read through a field mapping.\n");
-    CHECK_CONTAINS(r.out, "    domain: news=2 legal=2\n");
+    CHECK_CONTAINS(r.out, "    domain: news=2 legal=2\n    size: <12=2 >=12=2\n");
     CHECK_CONTAINS(r.out, "    lang: de=2 fr=2 ja=1\n");
     CHECK_CONTAINS(r.out, "quoted.csv\n");
     proc_result_free(&r);
