@@ -11,6 +11,7 @@
 
 #include "version.h"
 #include "harness/util/buf.h"
+#include "harness/util/fileio.h"
 #include "harness/util/jsonv.h"
 #include "harness/util/rng.h"
 #include "harness/util/xalloc.h"
@@ -721,11 +722,14 @@ static void check_items(struct ctx *c, struct suite *s)
             s->prompt.assistant = template_compile(def, c->file, "prompt.assistant", c->d);
     }
     if (s->few_shot.same_tag) {
+        const char *names[64];
+        size_t n = suite_tag_names(s, names, 64);
         int found = 0;
-        for (size_t i = 0; i < s->dspec.ntags; i++)
-            found |= strcmp(s->dspec.tags[i].name, s->few_shot.same_tag) == 0;
+        for (size_t i = 0; i < n; i++)
+            found |= strcmp(names[i], s->few_shot.same_tag) == 0;
         if (!found)
-            fail(c, "few_shot.same_tag", "\"%s\" is not one of dataset.tags", s->few_shot.same_tag);
+            fail(c, "few_shot.same_tag", "\"%s\" is not one of dataset.tags or dataset.length_tags",
+                 s->few_shot.same_tag);
     }
     for (size_t i = 0; i < s->few_shot.nids; i++) {
         if (!dataset_find(&s->data, s->few_shot.ids[i])) {
@@ -766,6 +770,21 @@ static void check_items(struct ctx *c, struct suite *s)
 
 int suite_load(const char *path, unsigned flags, struct suite *s, struct diag *d)
 {
+    suite_init(s);
+    struct buf text;
+    buf_init(&text, 0);
+    if (file_read(path, &text, 0, d) < 0) {
+        buf_release(&text);
+        return -1;
+    }
+    int rc = suite_load_text(text.ptr, text.len, path, flags, s, d);
+    buf_release(&text);
+    return rc;
+}
+
+int suite_load_text(const char *text, size_t n, const char *path, unsigned flags, struct suite *s,
+                    struct diag *d)
+{
     static const char *const keys[] = {
         "name", "task", "description", "dataset", "prompt", "few_shot", "generation",
         "response_format", "backend_params", "scorers", "primary_metric", "higher_is_better",
@@ -774,7 +793,7 @@ int suite_load(const char *path, unsigned flags, struct suite *s, struct diag *d
     suite_init(s);
     s->file = xstrdup(path);
     struct ctx c = { path, flags, d, 0 };
-    cJSON *root = json_load_file(path, d);
+    cJSON *root = json_parse_located(text, n, path, 1, d);
     if (!root) {
         suite_release(s);
         return -1;
@@ -1169,6 +1188,16 @@ const cJSON *suite_item_schema(const struct suite *s, const struct item *it)
         return cJSON_IsObject(v) ? v : NULL;
     }
     return NULL;
+}
+
+size_t suite_tag_names(const struct suite *s, const char **out, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->dspec.ntags && n < max; i++)
+        out[n++] = s->dspec.tags[i].name;
+    for (size_t i = 0; i < s->dspec.nlength_tags && n < max; i++)
+        out[n++] = s->dspec.length_tags[i].name;
+    return n;
 }
 
 const struct scorer_spec *suite_scorer(const struct suite *s, const char *name)

@@ -123,6 +123,10 @@ enum {
 void suite_init(struct suite *s);
 /* Loads path into s (s is initialised first). On error s is released. */
 int  suite_load(const char *path, unsigned flags, struct suite *s, struct diag *d);
+/* Same from n bytes of suite JSON; path names it in messages and anchors
+ * the relative dataset path. */
+int  suite_load_text(const char *text, size_t n, const char *path, unsigned flags,
+                     struct suite *s, struct diag *d);
 void suite_release(struct suite *s);
 
 /* Every *.json in dir (sorted by file name). A suite that fails is
@@ -187,6 +191,10 @@ size_t suite_item_inputs(const struct suite *s, const struct item *it, const cha
 const cJSON *suite_item_schema(const struct suite *s, const struct item *it);
 /* Item number of it within s->data. */
 size_t suite_item_index(const struct suite *s, const struct item *it);
+
+/* The names of the items' tags: dataset.tags, then dataset.length_tags.
+ * Borrowed; returns how many (at most max). */
+size_t suite_tag_names(const struct suite *s, const char **out, size_t max);
 
 /* The scorer instance called name, or NULL. */
 const struct scorer_spec *suite_scorer(const struct suite *s, const char *name);

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static double num_or_nan(const cJSON *obj, const char *key)
 {
@@ -91,10 +92,71 @@ static size_t make_key(char *out, size_t n, const struct rec *x)
     return w < 0 ? 0 : ((size_t)w < n ? (size_t)w : n - 1);
 }
 
+/* Adds a record, replacing an earlier one with the same key in place. */
+static void add_record(struct run *r, struct strmap *keys, size_t *cap, const struct rec *x)
+{
+    char key[1024];
+    size_t klen = make_key(key, sizeof(key), x);
+    void *slot = strmap_get(keys, key, klen);
+    if (slot) {
+        size_t idx = (size_t)(uintptr_t)slot - 1;
+        cJSON_Delete(r->recs[idx].json);
+        r->recs[idx] = *x;
+        r->superseded++;
+        return;
+    }
+    XGROW(r->recs, *cap, r->n + 1);
+    r->recs[r->n++] = *x;
+    strmap_put(keys, key, klen, (void *)(uintptr_t)r->n);
+}
+
+/* A summary file (summary_write): {"kind": "assay-summary", "meta": run.json,
+ * "records": [slim records]}. */
+static int load_summary(const char *path, struct run *r, struct diag *d)
+{
+    cJSON *root = json_load_file(path, d);
+    if (!root)
+        return -1;
+    const cJSON *kind = cJSON_GetObjectItemCaseSensitive(root, "kind");
+    cJSON *records = cJSON_GetObjectItemCaseSensitive(root, "records");
+    if (!cJSON_IsString(kind) || strcmp(kind->valuestring, "assay-summary") != 0 ||
+        !cJSON_IsArray(records)) {
+        cJSON_Delete(root);
+        return diag_fail_at(d, path, 0, NULL, "not a run folder nor an assay summary file "
+                            "(expected a directory with run.json, or {\"kind\": \"assay-summary\"})");
+    }
+    r->meta = cJSON_DetachItemFromObjectCaseSensitive(root, "meta");
+    struct strmap keys;
+    strmap_init(&keys);
+    size_t cap = 0;
+    int rc = 0;
+    long i = 0;
+    while (records->child) {
+        cJSON *json = cJSON_DetachItemViaPointer(records, records->child);
+        char where[64];
+        snprintf(where, sizeof(where), "records[%ld]", i++);
+        struct rec x;
+        if (!cJSON_IsObject(json) || fill_rec(&x, json, path, 0, d) < 0) {
+            if (!d || !d->set)
+                diag_fail_at(d, path, 0, where, "expected a record object");
+            cJSON_Delete(json);
+            rc = -1;
+            break;
+        }
+        add_record(r, &keys, &cap, &x);
+    }
+    strmap_release(&keys);
+    cJSON_Delete(root);
+    return rc;
+}
+
 int run_load(const char *dir, int require_meta, struct run *r, struct diag *d)
 {
     memset(r, 0, sizeof(*r));
     r->dir = xstrdup(dir);
+    struct stat st;
+    if (stat(dir, &st) == 0 && S_ISREG(st.st_mode))
+        return load_summary(dir, r, d);
     char *meta_path = xasprintf("%s/run.json", dir);
     if (file_exists(meta_path)) {
         r->meta = json_load_file(meta_path, d);
@@ -147,20 +209,7 @@ int run_load(const char *dir, int require_meta, struct run *r, struct diag *d)
             rc = -1;
             break;
         }
-        char key[1024];
-        size_t klen = make_key(key, sizeof(key), &x);
-        void *slot = strmap_get(&keys, key, klen);
-        if (slot) {
-            size_t idx = (size_t)(uintptr_t)slot - 1;
-            cJSON_Delete(r->recs[idx].json);
-            r->recs[idx] = x;
-            r->superseded++;
-            continue;
-        }
-        XGROW(r->recs, cap, r->n + 1);
-        r->recs[r->n] = x;
-        r->n++;
-        strmap_put(&keys, key, klen, (void *)(uintptr_t)r->n);
+        add_record(r, &keys, &cap, &x);
     }
     strmap_release(&keys);
     buf_release(&b);

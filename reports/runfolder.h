@@ -43,7 +43,8 @@ struct run {
     size_t torn;                /* unparseable last line skipped */
 };
 
-/* Loads DIR/run.json (optional unless require_meta) and DIR/results.jsonl. */
+/* Loads DIR/run.json (optional unless require_meta) and DIR/results.jsonl;
+ * or, when DIR is a file, a summary written by summary_write (compare.h). */
 int  run_load(const char *dir, int require_meta, struct run *r, struct diag *d);
 void run_release(struct run *r);
 
