@@ -123,7 +123,14 @@ static void compare_pair(const struct per_item *pa, const struct per_item *pb,
 
 static void sample_size(const struct pairwise_options *o, struct pair_cmp *c)
 {
-    c->needed = isnan(c->sd_diff) ? 0 : stats_sample_size(c->sd_diff, c->delta, o->alpha, o->power);
+    /* Past 1e6 spreads per difference the answer (over 10^12 items) is
+     * "not with this metric", and the count would overflow. */
+    if (!isfinite(c->sd_diff) || c->sd_diff / c->delta > 1e6) {
+        c->needed = 0;
+        c->beyond = !isnan(c->sd_diff);
+        return;
+    }
+    c->needed = stats_sample_size(c->sd_diff, c->delta, o->alpha, o->power);
     /* A difference of zero spread still needs a handful of items to be
      * seen at all; never advise fewer than two. */
     if (!isnan(c->sd_diff) && c->needed < 2)

@@ -51,6 +51,7 @@ struct pair_cmp {
     double sd_diff;                /* sd of the paired differences (estimated when b is NULL) */
     double delta;                  /* difference the sample size is for */
     size_t needed;                 /* items needed to detect delta; 0 if unknown */
+    int beyond;                    /* spread so wide no practical item count would do */
 };
 
 struct pairwise {

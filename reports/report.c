@@ -550,7 +550,8 @@ static void build_sample_size(struct report *rp)
             }
             table_set_text(t, N_VERDICT, v);
         } else {
-            table_set_text(t, N_VERDICT, "too few items to estimate");
+            table_set_text(t, N_VERDICT, c->beyond ? "beyond any practical item count"
+                                                   : "too few items to estimate");
         }
     }
     table_note(t, "From the spread of the paired differences observed in this run: items needed "
