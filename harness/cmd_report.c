@@ -252,13 +252,8 @@ int cmd_report(int argc, char **argv)
         if (write_file(report_dir, "report.json", &b, &d) < 0)
             goto out;
     }
-    if (formats & F_MD) {
-        buf_reset(&b);
-        report_render_md(&rp, &b);
-        if (write_file(report_dir, "report.md", &b, &d) < 0)
-            goto out;
-    }
-    if (plots && (formats & F_HTML)) {
+    /* Plots first: the HTML inlines them, the Markdown links their PNGs. */
+    if (plots && (formats & (F_HTML | F_MD))) {
         char *plot_dir = xasprintf("%s/plots", report_dir);
         int prc = plots_make(&rp, plot_dir, &ps, &d);
         free(plot_dir);
@@ -269,6 +264,14 @@ int cmd_report(int argc, char **argv)
             fprintf(stderr, "assay report: plots skipped: %s\n", ps.why);
         else if (ps.why[0])
             fprintf(stderr, "assay report: warning: %s\n", ps.why);
+    }
+    if (formats & F_MD) {
+        buf_reset(&b);
+        report_render_md(&rp, &b);
+        if (have_plots)
+            plots_render_md(&ps, "plots", &b);
+        if (write_file(report_dir, "report.md", &b, &d) < 0)
+            goto out;
     }
     if (formats & F_HTML) {
         buf_reset(&b);

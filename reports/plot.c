@@ -565,6 +565,27 @@ int plots_make(const struct report *rp, const char *dir, struct plot_set *out, s
     return 0;
 }
 
+void plots_render_md(const struct plot_set *ps, const char *rel_dir, struct buf *out)
+{
+    buf_adds(out, "## Plots\n\n");
+    if (ps->skipped || ps->n == 0) {
+        buf_adds(out, "Plots were skipped: ");
+        md_escape(out, ps->n == 0 ? "nothing to plot (no successful requests)" : ps->why);
+        buf_adds(out, ".\n\n");
+        return;
+    }
+    for (size_t i = 0; i < ps->n; i++) {
+        const struct plot *p = &ps->p[i];
+        if (!p->svg)
+            continue;
+        buf_adds(out, "![");
+        md_escape(out, p->title);
+        buf_addf(out, "](%s/%s.png)\n\n", rel_dir, p->name);   /* names are [A-Za-z0-9_-] */
+        md_escape(out, p->caption);
+        buf_adds(out, "\n\n");
+    }
+}
+
 void plots_release(struct plot_set *ps)
 {
     for (size_t i = 0; i < ps->n; i++)

@@ -40,6 +40,11 @@ struct plot_set {
 int  plots_make(const struct report *rp, const char *dir, struct plot_set *out, struct diag *d);
 void plots_release(struct plot_set *ps);
 
+/* Appends a Markdown "Plots" section: each drawn plot as an image link
+ * to its PNG (rel_dir/NAME.png, relative to the Markdown file) with its
+ * caption, or the reason plots were skipped. */
+void plots_render_md(const struct plot_set *ps, const char *rel_dir, struct buf *out);
+
 /* Returns owned: svg from its "<svg" on, every id and reference to one
  * prefixed with prefix, so several plots can live in one HTML page. */
 char *plot_inline_svg(const char *svg, const char *prefix);

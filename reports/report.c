@@ -257,8 +257,9 @@ static void reliability_row(struct report *rp, struct table *t, const struct gro
     table_set_num(t, R_OK, (double)g->ok);
     table_set_num(t, R_FAILED, (double)g->failed);
     table_set_ci(t, R_ERR, g->error_rate, g->error_ci.lo, g->error_ci.hi);
-    table_set_num(t, R_TIMEOUT, (double)g->timeouts);
-    table_set_num(t, R_429, (double)g->rate_limited);
+    double n = g->planned ? (double)g->planned : NAN;
+    table_set_num(t, R_TIMEOUT, (double)g->timeouts / n);
+    table_set_num(t, R_429, (double)g->rate_limited / n);
     table_set_num(t, R_RETRIED, (double)g->retried);
     table_set_num(t, R_CACHED, (double)g->cached);
 }
@@ -272,8 +273,8 @@ static void build_reliability(struct report *rp)
         { "ok", "ok", FMT_INT, 0 },
         { "failed", "failed", FMT_INT, 0 },
         { "error_rate", "error rate [95% CI]", FMT_PCT, 1 },
-        { "timeouts", "timeouts", FMT_INT, 0 },
-        { "rate_limited", "429s", FMT_INT, 0 },
+        { "timeout_rate", "timeouts", FMT_PCT, 0 },
+        { "rate_limited_rate", "got 429", FMT_PCT, 0 },
         { "retried", "retried", FMT_INT, 0 },
         { "cached", "cached", FMT_INT, 0 },
     };
@@ -281,7 +282,8 @@ static void build_reliability(struct report *rp)
                                 sizeof(cols) / sizeof(cols[0]), 2);
     each_group(rp, t, 1, reliability_row);
     table_note(t, "failed: final status other than ok (every planned request counts); error "
-                  "rate interval: Wilson; 429s: requests with at least one rate-limited attempt; "
+                  "rate interval: Wilson; timeouts: share of requests that ended in a timeout; "
+                  "got 429: share of requests with at least one rate-limited attempt; "
                   "retried: more than one attempt; cached: served from the cache, never counted "
                   "in latency.");
 }

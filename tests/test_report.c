@@ -301,7 +301,9 @@ static void test_fixture(void)
     CHECK(num(q, r, "failed_scored") > 0);
     const struct table *rel = report_table(rp, "reliability");
     CHECK(num(rel, find_row(rel, REPORT_ALL, "flaky"), "error_rate") > 0.05);
-    CHECK(num(rel, find_row(rel, REPORT_ALL, "strong"), "rate_limited") > 0);
+    CHECK(num(rel, find_row(rel, REPORT_ALL, "strong"), "rate_limited_rate") > 0);
+    CHECK(num(rel, find_row(rel, REPORT_ALL, "flaky"), "timeout_rate") > 0);
+    CHECK_NEAR(num(rel, find_row(rel, REPORT_ALL, "strong"), "timeout_rate"), 0, 0);
     CHECK(num(rel, find_row(rel, REPORT_ALL, "fast"), "cached") == 9);
     const struct table *th = report_table(rp, "throughput");
     CHECK_STR_EQ(text(th, find_row(th, REPORT_ALL, "flaky"), "usage_source"), "estimated");
@@ -423,6 +425,40 @@ static void test_cli(const char *known)
     free(dir);
 }
 
+/* With repeats, a pass/fail item has a pass rate, not one outcome: the
+ * comparison falls back from McNemar to the paired bootstrap on per-item
+ * means. */
+static void test_repeats(void)
+{
+    char *dir = test_tmpdir("report-rep");
+    const char *meta = "{\"schema\":1,\"suites\":{\"p\":{\"primary_metric\":\"j.pass\"}}}\n";
+    fx_write(dir, "run.json", meta, strlen(meta));
+    struct buf b;
+    buf_init(&b, 0);
+    for (int i = 0; i < 6; i++)
+        for (int rep = 0; rep < 2; rep++)
+            for (int k = 0; k < 2; k++)
+                buf_addf(&b, "{\"suite\":\"p\",\"item\":\"q%d\",\"backend\":\"%s\",\"repeat\":%d,"
+                             "\"status\":\"ok\",\"scores\":{\"j\":{\"pass\":%s}}}\n",
+                         i, k ? "B" : "A", rep, k == 0 || rep == 0 ? "true" : "false");
+    fx_write(dir, "results.jsonl", b.ptr, b.len);
+    buf_release(&b);
+    struct fx_report x;
+    if (fx_report_build(&x, dir, 0, NULL) == 0) {
+        const struct table *pw = report_table(&x.rp, "pairwise");
+        size_t r = pair_row(pw, "p", "A", "B");
+        CHECK_STR_EQ(text(pw, r, "test"), "paired bootstrap");
+        CHECK_NEAR(num(pw, r, "n"), 6, 0);             /* items, not item x repeat */
+        CHECK_NEAR(num(pw, r, "mean_b"), 0.5, 1e-12);
+        CHECK_NEAR(num(pw, r, "diff"), 0.5, 1e-12);
+        CHECK_STR_EQ(text(pw, r, "verdict"), "A better");
+        fx_report_release(&x);
+    } else {
+        CHECK(0);
+    }
+    free(dir);
+}
+
 /* Names from records must not become markup in any format. */
 static void test_escaping(void)
 {
@@ -475,6 +511,7 @@ int main(int argc, char **argv)
     test_monthly_and_pricing_file(known);
     test_fixture();
     test_cli(known);
+    test_repeats();
     test_escaping();
     free(known);
     return check_done();

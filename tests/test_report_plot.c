@@ -148,6 +148,11 @@ static void test_cli_without_path(const char *dir)
     CHECK(html && strstr(html, "it&#39;s &lt;q&gt;"));
     free(html);
     free(path);
+    path = xasprintf("%s/report/report.md", dir);
+    char *md = fx_slurp(path);
+    CHECK(md && strstr(md, "## Plots\n\nPlots were skipped: gnuplot could not be started"));
+    free(md);
+    free(path);
 }
 
 static void test_with_gnuplot(const char *dir, const struct report *rp)
@@ -181,6 +186,12 @@ static void test_with_gnuplot(const char *dir, const struct report *rp)
     const struct plot *cost = find_plot(&ps, "quality_cost_it_s__q_");
     CHECK(cost && cost->svg && strstr(cost->svg, "it's &lt;q>"));
     CHECK(cost && cost->svg && strstr(cost->svg, ">cheap<"));
+    struct buf md;
+    buf_init(&md, 0);
+    plots_render_md(&ps, "plots", &md);
+    CHECK_CONTAINS(md.ptr, "![End-to-end latency CDF by backend](plots/latency_cdf.png)\n\n");
+    CHECK_CONTAINS(md.ptr, "![it's \\<q\\>: m.f vs cost per 1,000 requests](plots/quality_cost_it_s__q_.png)");
+    buf_release(&md);
     plots_release(&ps);
     free(pdir);
 }
