@@ -103,6 +103,22 @@ const struct table_cell *table_cell(const struct table *t, size_t row, size_t co
 
 /* === formatting ============================================================ */
 
+/* As table_format_value, with the number of decimals chosen by the
+ * magnitude of ref, so an interval reads like its value: 14.12 [7.26, 22.34]. */
+static void format_like(enum cell_fmt fmt, double v, double ref, char *out, size_t n)
+{
+    if ((fmt == FMT_QUALITY || fmt == FMT_DIFF || fmt == FMT_MS) && !isnan(v) && !isinf(v) &&
+        !isnan(ref)) {
+        int small = fabs(ref) < (fmt == FMT_MS ? 100 : 10);
+        if (fmt == FMT_MS)
+            fmt_thousands(v, small ? 1 : 0, out, n);
+        else
+            snprintf(out, n, fmt == FMT_DIFF ? (small ? "%+.3f" : "%+.2f") : (small ? "%.3f" : "%.2f"), v);
+        return;
+    }
+    table_format_value(fmt, v, out, n);
+}
+
 void table_format_value(enum cell_fmt fmt, double v, char *out, size_t n)
 {
     if (isnan(v) || isinf(v)) {
@@ -178,8 +194,8 @@ static void cell_text(const struct table_col *col, const struct table_cell *x, s
     buf_adds(out, v);
     if (col->ci && !isnan(x->v) && !isnan(x->lo) && !isnan(x->hi)) {
         char lo[64], hi[64];
-        table_format_value(col->fmt, x->lo, lo, sizeof(lo));
-        table_format_value(col->fmt, x->hi, hi, sizeof(hi));
+        format_like(col->fmt, x->lo, x->v, lo, sizeof(lo));
+        format_like(col->fmt, x->hi, x->v, hi, sizeof(hi));
         buf_addf(out, " [%s, %s]", lo, hi);
     }
 }

@@ -71,6 +71,25 @@ static void make(struct table *t)
     table_note(t, "second sentence.");
 }
 
+static void test_interval_decimals(void)
+{
+    static const struct table_col cols[] = { { "d", "d", FMT_DIFF, 1 }, { "ms", "ms", FMT_MS, 1 } };
+    struct table t;
+    table_init(&t, "x", "X", cols, 2, 0);
+    table_add_row(&t);
+    table_set_ci(&t, 0, 14.12, 7.262, 22.34);
+    table_set_ci(&t, 1, 1834, 95.5, 2101);
+    struct buf b;
+    buf_init(&b, 0);
+    table_cell_text(&t, 0, 0, &b);
+    CHECK_STR_EQ(b.ptr, "+14.12 [+7.26, +22.34]");
+    buf_reset(&b);
+    table_cell_text(&t, 0, 1, &b);
+    CHECK_STR_EQ(b.ptr, "1,834 [96, 2,101]");
+    buf_release(&b);
+    table_release(&t);
+}
+
 static void test_csv(void)
 {
     struct table t;
@@ -235,6 +254,7 @@ static void test_wrap(void)
 int main(void)
 {
     test_format();
+    test_interval_decimals();
     test_csv();
     test_markdown();
     test_json();
