@@ -88,33 +88,28 @@ struct ctx {
     size_t cap;
 };
 
-static struct plot *add_plot(struct ctx *c, const char *name, const char *title,
-                             const char *caption)
+/* Registers a plot, writes its data file and opens it in the script
+ * (reset, SVG output, title); NULL with the diag filled if the data
+ * cannot be written. */
+static struct plot *open_plot(struct ctx *c, const char *name, const char *title,
+                              const char *caption, const struct buf *data)
 {
+    char *path = xasprintf("%s/%s.dat", c->dir, name);
+    int rc = file_write_atomic(path, data->ptr, data->len, c->d);
+    free(path);
+    if (rc < 0)
+        return NULL;
     XGROW(c->ps->p, c->cap, c->ps->n + 1);
     struct plot *p = &c->ps->p[c->ps->n++];
     memset(p, 0, sizeof(*p));
     snprintf(p->name, sizeof(p->name), "%s", name);
     snprintf(p->title, sizeof(p->title), "%s", title);
     snprintf(p->caption, sizeof(p->caption), "%s", caption);
-    return p;
-}
-
-static int write_data(struct ctx *c, const char *name, const struct buf *data)
-{
-    char *path = xasprintf("%s/%s.dat", c->dir, name);
-    int rc = file_write_atomic(path, data->ptr, data->len, c->d);
-    free(path);
-    return rc;
-}
-
-/* Starts a plot in the script: reset, SVG output, title. */
-static void begin(struct ctx *c, const struct plot *p)
-{
     struct buf *s = &c->script;
     buf_addf(s, "\n# --- %s\nreset\n" SVG_TERM "set output '%s.svg'\nset title ", p->name, p->name);
     gp_string(s, p->title);
     buf_adds(s, "\nset grid lc rgb '#dddddd'\nset border lc rgb '#555555'\n");
+    return p;
 }
 
 /* Ends it: the same plot again as PNG. */
@@ -189,7 +184,6 @@ static int tradeoff_plot(struct ctx *c, const char *suite, int by_cost)
                      : "end-to-end p95 latency of the suite's successful requests",
              missing ? (by_cost ? " Backends without a known price are left out."
                                 : " Backends without successful requests are left out.") : "");
-    struct plot *p = add_plot(c, name, title, caption);
     struct buf data;
     buf_init(&data, 0);
     buf_adds(&data, "# x y label\n");
@@ -202,7 +196,7 @@ static int tradeoff_plot(struct ctx *c, const char *suite, int by_cost)
     for (size_t i = 0; i < n; i++)
         if (pt[i].frontier)
             buf_addf(&data, "%.10g %.10g\n", pt[i].x, pt[i].y);
-    int rc = write_data(c, name, &data);
+    struct plot *p = open_plot(c, name, title, caption, &data);
     buf_release(&data);
     double lo = INFINITY, hi = -INFINITY;
     for (size_t i = 0; i < n; i++) {
@@ -210,10 +204,9 @@ static int tradeoff_plot(struct ctx *c, const char *suite, int by_cost)
         hi = fmax(hi, pt[i].x);
     }
     free(pt);
-    if (rc < 0)
+    if (!p)
         return -1;
     struct buf *s = &c->script;
-    begin(c, p);
     buf_addf(s, "set xlabel '%s'\n", by_cost ? "USD per 1,000 requests" : "p95 latency (ms)");
     buf_adds(s, "set ylabel ");
     char yl[160];
@@ -270,13 +263,11 @@ static int quality_bars(struct ctx *c, const char *suite)
              "suite defines; whiskers are the %g%% interval (bootstrap, Wilson for pass rates). "
              "Overlapping whiskers are not a test: see the pairwise table.",
              metric, suite, hib ? "higher" : "lower", 100 * rp->agg->opt.level);
-    struct plot *p = add_plot(c, name, title, caption);
-    int rc = write_data(c, name, &data);
+    struct plot *p = open_plot(c, name, title, caption, &data);
     buf_release(&data);
-    if (rc < 0)
+    if (!p)
         return -1;
     struct buf *s = &c->script;
-    begin(c, p);
     buf_adds(s, "set ylabel ");
     gp_string(s, metric);
     buf_addf(s, "\nset style fill solid 0.55 border lc rgb '#1f4e79'\nset boxwidth 0.6\n"
@@ -332,15 +323,15 @@ static int latency_cdf(struct ctx *c)
     }
     int rc = 0;
     if (blocks) {
-        struct plot *p = add_plot(c, "latency_cdf", "End-to-end latency CDF by backend",
-                                  "Share of each backend's successful, non-cached requests (all "
-                                  "suites) that finished within a given time. The dashed line is "
-                                  "p95: where a curve crosses it is that backend's p95. Further "
-                                  "left is faster; a long flat tail is a latency outlier problem.");
-        rc = write_data(c, "latency_cdf", &data);
-        if (rc == 0) {
+        struct plot *p = open_plot(c, "latency_cdf", "End-to-end latency CDF by backend",
+                                   "Share of each backend's successful, non-cached requests (all "
+                                   "suites) that finished within a given time. The dashed line is "
+                                   "p95: where a curve crosses it is that backend's p95. Further "
+                                   "left is faster; a long flat tail is a latency outlier problem.",
+                                   &data);
+        rc = p ? 0 : -1;
+        if (p) {
             struct buf *s = &c->script;
-            begin(c, p);
             buf_adds(s, "set xlabel 'end-to-end latency (ms)'\nset ylabel 'share of requests'\n"
                         "set yrange [0:1.02]\nset key bottom right box opaque\n"
                         "set arrow from graph 0, first 0.95 to graph 1, first 0.95 nohead dt 2 lc rgb '#888888'\n"
@@ -376,15 +367,14 @@ static int ttft_dist(struct ctx *c)
     }
     int rc = 0;
     if (k) {
-        struct plot *p = add_plot(c, "ttft", "Time to first token by backend",
-                                  "Distribution of time to first token over each backend's "
-                                  "successful, non-cached streaming requests (all suites): the box "
-                                  "spans p25 to p75 with the median marked, whiskers reach p5 and "
-                                  "p95.");
-        rc = write_data(c, "ttft", &data);
-        if (rc == 0) {
+        struct plot *p = open_plot(c, "ttft", "Time to first token by backend",
+                                   "Distribution of time to first token over each backend's "
+                                   "successful, non-cached streaming requests (all suites): the "
+                                   "box spans p25 to p75 with the median marked, whiskers reach p5 "
+                                   "and p95.", &data);
+        rc = p ? 0 : -1;
+        if (p) {
             struct buf *s = &c->script;
-            begin(c, p);
             buf_addf(s, "set ylabel 'time to first token (ms)'\nset xrange [0.4:%zu.6]\n"
                         "set yrange [0:*]\nset boxwidth 0.5\nset style fill solid 0.35\n"
                         "set key top left box opaque\nset xtics nomirror\n"

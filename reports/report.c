@@ -880,11 +880,6 @@ static void fact_json(void *ud, const char *label, const char *value)
     cJSON_AddStringToObject((cJSON *)ud, label, value);
 }
 
-static cJSON *num_or_null(double v)
-{
-    return isnan(v) || isinf(v) ? cJSON_CreateNull() : cJSON_CreateNumber(v);
-}
-
 cJSON *constraints_to_json(const struct constraints *c)
 {
     cJSON *o = cJSON_CreateObject();
@@ -892,12 +887,12 @@ cJSON *constraints_to_json(const struct constraints *c)
     for (size_t i = 0; i < c->nfloors; i++)
         cJSON_AddNumberToObject(mq, c->floors[i].suite, c->floors[i].min);
     cJSON_AddBoolToObject(o, "use_lower_bound", c->use_lower_bound);
-    cJSON_AddItemToObject(o, "max_p95_ms", num_or_null(c->max_p95_ms));
-    cJSON_AddItemToObject(o, "max_p99_ms", num_or_null(c->max_p99_ms));
-    cJSON_AddItemToObject(o, "max_ttft_p95_ms", num_or_null(c->max_ttft_p95_ms));
-    cJSON_AddItemToObject(o, "max_error_rate", num_or_null(c->max_error_rate));
-    cJSON_AddItemToObject(o, "max_cost_per_1k", num_or_null(c->max_cost_per_1k));
-    cJSON_AddItemToObject(o, "max_monthly_usd", num_or_null(c->max_monthly_usd));
+    cJSON_AddItemToObject(o, "max_p95_ms", json_num(c->max_p95_ms));
+    cJSON_AddItemToObject(o, "max_p99_ms", json_num(c->max_p99_ms));
+    cJSON_AddItemToObject(o, "max_ttft_p95_ms", json_num(c->max_ttft_p95_ms));
+    cJSON_AddItemToObject(o, "max_error_rate", json_num(c->max_error_rate));
+    cJSON_AddItemToObject(o, "max_cost_per_1k", json_num(c->max_cost_per_1k));
+    cJSON_AddItemToObject(o, "max_monthly_usd", json_num(c->max_monthly_usd));
     cJSON_AddItemToObject(o, "monthly_requests",
                           c->monthly_requests > 0 ? cJSON_CreateNumber(c->monthly_requests)
                                                   : cJSON_CreateNull());

@@ -481,7 +481,7 @@ void table_render_csv(const struct table *t, struct buf *out)
 
 /* === JSON ================================================================== */
 
-static cJSON *json_num(double v)
+cJSON *json_num(double v)
 {
     return isnan(v) || isinf(v) ? cJSON_CreateNull() : cJSON_CreateNumber(v);
 }

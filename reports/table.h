@@ -85,6 +85,8 @@ void text_wrap(struct buf *out, const char *s, size_t width, const char *first, 
 void md_escape(struct buf *out, const char *s);
 /* Appends one RFC 4180 field (quoted when it holds , " CR or LF). */
 void csv_field(struct buf *out, const char *s);
+/* Returns owned: a JSON number, or null for NAN and infinities. */
+cJSON *json_num(double v);
 /* Returns owned {"key","title","columns":[{key,title}],"rows":[{...}],"note"}. */
 cJSON *table_to_json(const struct table *t);
 
