@@ -1105,7 +1105,8 @@ int suite_render(const struct suite *s, const struct item *it, const char *backe
     if (user) {
         add_msg(out, &cap, "user", user);
         out->user = user;
-        out->raw = eff.raw ? render(eff.raw, s, it, d, &rc) : xstrdup(user);
+        if (eff.raw)
+            out->raw = render(eff.raw, s, it, d, &rc);
     }
     if (rc == 0) {
         out->response = resp->kind;

@@ -156,7 +156,9 @@ struct prompt {
     struct message *msgs;        /* owned: few-shot turns, then the item's user turn (last) */
     size_t nmsgs;
     const char *user;            /* borrowed alias of the last message's content */
-    char *raw;                   /* owned: input for task-pipeline backends (prompt.raw, else the user turn) */
+    char *raw;                   /* owned: the rendered prompt.raw for task-pipeline backends, or
+                                    NULL when the suite sets none (adapters then flatten the
+                                    system text and user turn themselves) */
     struct gen_params gen;       /* stop strings owned */
     enum response_kind response;
     char *response_name;         /* owned or NULL */
