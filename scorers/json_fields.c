@@ -33,14 +33,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <utf8proc.h>
 
 #include "harness/util/jsonv.h"
 #include "harness/util/xalloc.h"
 #include "jsonfind.h"
 #include "jsonschema.h"
-#include "pyunicode.h"
 #include "scorer.h"
+#include "textnorm.h"
 
 /* ==== numbers ================================================================ */
 
@@ -477,48 +476,13 @@ struct jf_state {
     int per_field;
 };
 
-/* NFC (and case folding) through utf8proc; invalid UTF-8 is kept as is. */
-static char *nfc(const char *s, int fold)
-{
-    utf8proc_uint8_t *out = NULL;
-    utf8proc_option_t opt = UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_NULLTERM;
-    if (fold)
-        opt |= UTF8PROC_CASEFOLD;
-    if (utf8proc_map((const utf8proc_uint8_t *)s, 0, &out, opt) < 0)
-        return xstrdup(s);
-    return (char *)out;
-}
-
-static char *collapse_ws(const char *s)
-{
-    struct ustr u, o;
-    ustr_init(&u);
-    ustr_init(&o);
-    ustr_from_utf8(&u, s, strlen(s));
-    int pending = 0;
-    for (size_t i = 0; i < u.len; i++) {
-        if (py_isspace(u.cp[i])) {
-            pending = o.len > 0;
-            continue;
-        }
-        if (pending)
-            ustr_push(&o, ' ');
-        pending = 0;
-        ustr_push(&o, u.cp[i]);
-    }
-    size_t n;
-    char *res = ustr_to_utf8(&o, &n);
-    ustr_release(&u);
-    ustr_release(&o);
-    return res;
-}
-
 /* The text form a string takes before any parsing: NFC, folded, collapsed. */
 static char *normal_text(const struct rule *r, const char *s)
 {
-    char *t = nfc(s, r->icase);
+    size_t n;
+    char *t = text_nfc(s, strlen(s), r->icase, &n);
     if (r->whitespace) {
-        char *c = collapse_ws(t);
+        char *c = text_collapse_ws(t, n);
         free(t);
         t = c;
     }
