@@ -31,26 +31,12 @@ static void write_suite(const char *name, const char *json)
     }
 }
 
-/* Loads strictly, or without the scorer check (said so) while a scorer
- * type it names is still being built elsewhere. */
+/* Loads in full: dataset, templates, scorer types and options. */
 static int load(const char *file, struct suite *s)
 {
     struct diag d;
     diag_init(&d);
-    unsigned flags = 0;
-    struct suite probe;
-    if (suite_load(file, SUITE_NO_SCORER_CHECK | SUITE_NO_DATASET, &probe, &d) == 0) {
-        for (size_t i = 0; i < probe.nscorers; i++) {
-            if (!scorer_find(probe.scorers[i].type)) {
-                printf("note: scorer \"%s\" is not in the registry yet; %s loads without the scorer check\n",
-                       probe.scorers[i].type, file);
-                flags = SUITE_NO_SCORER_CHECK;
-            }
-        }
-        suite_release(&probe);
-    }
-    diag_init(&d);
-    int rc = suite_load(file, flags, s, &d);
+    int rc = suite_load(file, 0, s, &d);
     char line[2048];
     diag_format(&d, line, sizeof(line));
     CHECK_MSG(rc == 0, "%s", line);
