@@ -103,6 +103,9 @@ static int ends_cvc(const char *s, size_t n)
 
 static int ends_with(const struct word *w, const char *suffix)
 {
+    /* the last letter rejects almost every rule before any length work */
+    if (!w->len || w->s[w->len - 1] != suffix[strlen(suffix) - 1])
+        return 0;
     size_t k = strlen(suffix);
     return k <= w->len && memcmp(w->s + w->len - k, suffix, k) == 0;
 }
@@ -303,8 +306,9 @@ static const struct { const char *word, *stem; } irregular[] = {
 
 size_t porter_stem(const char *word, size_t n, char *out)
 {
-    for (size_t i = 0; i < NRULES(irregular); i++) {
-        if (strlen(irregular[i].word) == n && memcmp(irregular[i].word, word, n) == 0) {
+    for (size_t i = 0; n >= 3 && n <= 8 && i < NRULES(irregular); i++) {
+        if (irregular[i].word[0] == word[0] && strlen(irregular[i].word) == n
+            && memcmp(irregular[i].word, word, n) == 0) {
             size_t k = strlen(irregular[i].stem);
             memcpy(out, irregular[i].stem, k + 1);
             return k;
