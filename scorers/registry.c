@@ -4,6 +4,9 @@
 
 #include <string.h>
 
+extern const struct scorer_ops scorer_bleu;
+extern const struct scorer_ops scorer_chrf;
+extern const struct scorer_ops scorer_ter;
 extern const struct scorer_ops scorer_rouge;
 extern const struct scorer_ops scorer_squad;
 extern const struct scorer_ops scorer_json_fields;
@@ -18,6 +21,9 @@ extern const struct scorer_ops scorer_language;
 extern const struct scorer_ops scorer_judge;
 
 const struct scorer_ops *const scorer_table[] = {
+    &scorer_bleu,
+    &scorer_chrf,
+    &scorer_ter,
     &scorer_rouge,
     &scorer_squad,
     &scorer_json_fields,

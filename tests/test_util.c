@@ -8,6 +8,7 @@
 #include "harness/util/rng.h"
 #include "harness/util/sha256.h"
 #include "harness/util/tokens.h"
+#include "harness/util/strmap.h"
 
 static void test_buf(void)
 {
@@ -132,8 +133,34 @@ static void test_tokens(void)
     CHECK_INT_EQ(token_estimate(zh, 6), 2);                     /* ceil(6/4) */
 }
 
+static void test_strmap(void)
+{
+    struct strmap m;
+    strmap_init(&m);
+    CHECK(strmap_get(&m, "a", 1) == NULL);
+    static int vals[1000];
+    char key[32];
+    for (int i = 0; i < 1000; i++) {
+        int n = snprintf(key, sizeof(key), "k%d", i);
+        CHECK(strmap_put(&m, key, (size_t)n, &vals[i]) == NULL);
+    }
+    CHECK_INT_EQ(m.len, 1000);
+    for (int i = 0; i < 1000; i++) {
+        int n = snprintf(key, sizeof(key), "k%d", i);
+        CHECK(strmap_get(&m, key, (size_t)n) == &vals[i]);
+    }
+    CHECK(strmap_put(&m, "k5", 2, &vals[0]) == &vals[5]);   /* replace returns old */
+    CHECK_INT_EQ(m.len, 1000);
+    const char nulkey[] = { 'a', 0, 'b' };
+    strmap_put(&m, nulkey, 3, &vals[1]);
+    CHECK(strmap_get(&m, nulkey, 3) == &vals[1]);
+    CHECK(strmap_get(&m, "a", 1) == NULL);
+    strmap_release(&m);
+}
+
 int main(void)
 {
+    test_strmap();
     test_tokens();
     test_buf();
     test_diag();
