@@ -215,8 +215,12 @@ static void tokenize_13a(struct ustr *line, struct ustr *tmp)
 
 /* ===== intl ===== */
 
+/* General categories as the regex module sees them (Unicode 15.0, as
+ * utf8proc 2.8); ASCII answered without a lookup, it is most of the text. */
 static int is_number(int32_t c)
 {
+    if (c < 0x80)
+        return c >= '0' && c <= '9';
     int k = utf8proc_category(c);
     return k == UTF8PROC_CATEGORY_ND || k == UTF8PROC_CATEGORY_NL || k == UTF8PROC_CATEGORY_NO;
 }
@@ -228,12 +232,16 @@ static int not_number(int32_t c)
 
 static int is_punct(int32_t c)
 {
+    if (c < 0x80)
+        return c > 0x20 && c < 0x7F && strchr("!\"#%&'()*,-./:;?@[\\]_{}", c) != NULL;
     int k = utf8proc_category(c);
     return k >= UTF8PROC_CATEGORY_PC && k <= UTF8PROC_CATEGORY_PO;
 }
 
 static int is_symbol(int32_t c)
 {
+    if (c < 0x80)
+        return c > 0x20 && c < 0x7F && strchr("$+<=>^`|~", c) != NULL;
     int k = utf8proc_category(c);
     return k >= UTF8PROC_CATEGORY_SM && k <= UTF8PROC_CATEGORY_SO;
 }
