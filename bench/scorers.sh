@@ -12,7 +12,7 @@
 # are the references with substitutions, deletions, insertions and one
 # swapped block, plus punctuation that the tokenizers split. Each figure is
 # one timed run of the binary (reading the files included), so the numbers
-# are end-to-end; they are ratios of work, not assertions.
+# are end-to-end; they are measurements, not assertions.
 set -eu
 cd "$(dirname "$0")/.."
 BIN=${ASSAY_BIN:-build/assay}
@@ -73,18 +73,27 @@ BEGIN {
     }
 }'
 
-now_ns() { date +%s%N; }
-
+# Wall time and CPU time (user + system, from /usr/bin/time when present):
+# on a shared machine the CPU figure is the one that measures the scorer.
 run() {   # label, then assay score arguments
     label=$1
     shift
-    t0=$(now_ns)
-    "$BIN" score --hyp "$work/hyp.txt" --ref "$work/ref.txt" "$@" >"$work/out.txt"
-    t1=$(now_ns)
-    awk -v l="$label" -v n="$N" -v ns="$((t1 - t0))" -v out="$(head -n 1 "$work/out.txt")" 'BEGIN {
-        s = ns / 1e9
-        printf "%-26s %9d segments %8.3f s %12.0f segments/s   %s\n", l, n, s, n / s, substr(out, 1, 60)
-    }'
+    t0=$(date +%s%N)
+    if [ -x /usr/bin/time ]; then
+        /usr/bin/time -f "%U %S" -o "$work/cpu.txt" \
+            "$BIN" score --hyp "$work/hyp.txt" --ref "$work/ref.txt" "$@" >"$work/out.txt"
+    else
+        "$BIN" score --hyp "$work/hyp.txt" --ref "$work/ref.txt" "$@" >"$work/out.txt"
+        echo "0 0" >"$work/cpu.txt"
+    fi
+    t1=$(date +%s%N)
+    awk -v l="$label" -v n="$N" -v ns="$((t1 - t0))" -v out="$(head -n 1 "$work/out.txt")" '
+        { cpu = $1 + $2 }
+        END {
+            wall = ns / 1e9
+            printf "%-24s %7.2f s wall %9.0f seg/s   %7.2f s CPU %9s seg/s   %s\n", l, wall, n / wall,
+                   cpu, (cpu > 0 ? sprintf("%.0f", n / cpu) : "-"), substr(out, 1, 44)
+        }' "$work/cpu.txt"
 }
 
 echo "assay score throughput ($("$BIN" --version), $N generated segment pairs, $(wc -w <"$work/ref.txt") reference words)"
