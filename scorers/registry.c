@@ -17,6 +17,8 @@ extern const struct scorer_ops scorer_starts_with;
 extern const struct scorer_ops scorer_regex;
 extern const struct scorer_ops scorer_is_json;
 extern const struct scorer_ops scorer_length;
+extern const struct scorer_ops scorer_language;
+extern const struct scorer_ops scorer_judge;
 
 const struct scorer_ops *const scorer_table[] = {
     &scorer_bleu,
@@ -32,6 +34,8 @@ const struct scorer_ops *const scorer_table[] = {
     &scorer_regex,
     &scorer_is_json,
     &scorer_length,
+    &scorer_language,
+    &scorer_judge,
     NULL,
 };
 
