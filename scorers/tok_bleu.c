@@ -18,7 +18,6 @@
 #include <string.h>
 #include <utf8proc.h>
 
-#include "harness/util/xalloc.h"
 
 const char bleu_tokenizer_names[] = "13a, intl, zh, char, none";
 
@@ -53,18 +52,7 @@ static void swap(struct ustr *a, struct ustr *b)
 }
 
 /* Each pass reserves its worst case once (at most 3 code points out per
- * code point in), then writes without bounds checks. */
-static void reserve(struct ustr *u, size_t n)
-{
-    if (u->len + n > u->cap) {
-        size_t cap = u->cap ? u->cap : 64;
-        while (cap < u->len + n)
-            cap *= 2;
-        u->cp = xrealloc(u->cp, cap * sizeof(*u->cp));
-        u->cap = cap;
-    }
-}
-
+ * code point in, ustr_reserve), then writes without bounds checks. */
 #define PUT(u, c) ((u)->cp[(u)->len++] = (c))
 
 static int fast_isspace(int32_t c)
@@ -94,7 +82,7 @@ void mteval_replace(struct ustr *line, const char *pat, const char *rep, struct 
     if (first == n || plen == 0)
         return;   /* nothing to replace: no copy */
     tmp->len = 0;
-    reserve(tmp, n + (rlen > plen ? (n / plen + 1) * (rlen - plen) : 0));
+    ustr_reserve(tmp, n + (rlen > plen ? (n / plen + 1) * (rlen - plen) : 0));
     memcpy(tmp->cp, s, first * sizeof(*s));
     tmp->len = first;
     for (size_t i = first; i < n;) {
@@ -125,7 +113,7 @@ void mteval_unescape(struct ustr *line, struct ustr *tmp)
 void mteval_pad(struct ustr *line, struct ustr *tmp)
 {
     tmp->len = 0;
-    reserve(tmp, line->len + 2);
+    ustr_reserve(tmp, line->len + 2);
     PUT(tmp, ' ');
     if (line->len)
         memcpy(tmp->cp + 1, line->cp, line->len * sizeof(*line->cp));
@@ -137,7 +125,7 @@ void mteval_pad(struct ustr *line, struct ustr *tmp)
 void mteval_space_around(struct ustr *line, int (*pred)(int32_t), struct ustr *tmp)
 {
     tmp->len = 0;
-    reserve(tmp, 3 * line->len);
+    ustr_reserve(tmp, 3 * line->len);
     for (size_t i = 0; i < line->len; i++) {
         int32_t c = line->cp[i];
         if (pred(c)) {
@@ -160,7 +148,7 @@ static void pair_pass(struct ustr *line, int (*x)(int32_t), int (*y)(int32_t), i
     const int32_t *s = line->cp;
     size_t n = line->len;
     tmp->len = 0;
-    reserve(tmp, 2 * n);
+    ustr_reserve(tmp, 2 * n);
     for (size_t i = 0; i < n;) {
         if (i + 1 < n && x(s[i]) && y(s[i + 1])) {
             if (space_first)
@@ -212,7 +200,7 @@ void mteval_collapse(struct ustr *line, struct ustr *tmp)
     tmp->len = 0;
     size_t i = 0, n = line->len;
     const int32_t *s = line->cp;
-    reserve(tmp, n);
+    ustr_reserve(tmp, n);
     while (i < n) {
         while (i < n && fast_isspace(s[i]))
             i++;
@@ -321,7 +309,7 @@ static void tokenize_zh(struct ustr *line, struct ustr *tmp)
 static void tokenize_char(struct ustr *line, struct ustr *tmp)
 {
     tmp->len = 0;
-    reserve(tmp, 2 * line->len);
+    ustr_reserve(tmp, 2 * line->len);
     for (size_t i = 0; i < line->len; i++) {
         if (i)
             PUT(tmp, ' ');
