@@ -97,6 +97,9 @@ struct run {
     int aborted;
     int fatal;                 /* a write failed */
     struct diag fatal_diag;
+    size_t prebuild_at;        /* next plan entry to build ahead of time */
+    long built_ahead;          /* built, not yet started */
+    long window;               /* how many to keep built ahead */
     long resumed_done;         /* plan entries already done on disk */
     long resumed_ok;
     cJSON *resume_run_json;    /* run.json of the folder being resumed, or NULL */
@@ -503,11 +506,34 @@ static int try_cache(struct run *r, size_t ji, struct xfer *x, const char *key)
     return 1;
 }
 
+/* Builds up to budget requests ahead of their turn (in plan order, which
+ * is close to the order they start in), so that rendering and JSON
+ * printing happen while the loop would wait anyway, not between a free
+ * slot and the next send. */
+static void prebuild(struct run *r, long budget, mono_ns deadline)
+{
+    while (budget > 0 && r->built_ahead < r->window && r->prebuild_at < r->plan.n &&
+           (!deadline || clock_mono_ns() < deadline)) {
+        size_t ji = r->prebuild_at++;
+        struct job *j = &r->jobs[ji];
+        if (j->state != J_QUEUED || j->built)
+            continue;
+        struct diag d;
+        diag_init(&d);
+        if (build_job(r, ji, &d) == 0) {
+            r->built_ahead++;
+            budget--;
+        }
+    }
+}
+
 static void start_job(struct run *r, size_t ji, size_t bi, mono_ns intended)
 {
     struct job *j = &r->jobs[ji];
     const struct backend_conf *b = r->plan.backends[bi];
     j->intended = intended;
+    if (j->built && j->nattempts == 0 && j->state == J_QUEUED)
+        r->built_ahead--;
     if (!j->built) {
         struct diag d;
         diag_init(&d);
@@ -1059,6 +1085,9 @@ int run_execute(const struct run_opts *o)
         r->hdrs[b] = transport_headers(r->plan.backends[b]);
         sched_backend(r->s, b, &r->plan.backends[b]->limits, r->cfg.run.adaptive_concurrency);
     }
+    r->window = 2 * conc;
+    prebuild(r, r->window, 0);
+    r->mono0 = clock_mono_ns();   /* the run starts when the first requests are ready */
     for (size_t i = 0; i < r->plan.n; i++)
         if (r->jobs[i].state != J_SKIPPED)
             sched_push(r->s, r->plan.e[i].backend, i, r->mono0);
@@ -1078,6 +1107,8 @@ int run_execute(const struct run_opts *o)
     struct xfer *scratch = NULL;
     for (;;) {
         start_ready(r);
+        if (!r->stopping)   /* at most 0.5 ms a round: reads must not wait */
+            prebuild(r, r->window, clock_mono_ns() + 500000);
         long active = transport_active(r->t);
         if (active == 0 && (r->stopping || sched_waiting(r->s) == 0))
             break;
