@@ -16,11 +16,13 @@
  * orders where both sides have n-grams, then one F-beta, times 100. */
 #include "chrf.h"
 #include "sacrebleu.h"
+#include "scorer.h"
 #include "seqtab.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness/util/jsonv.h"
 #include "harness/util/xalloc.h"
 
 void chrf_opts_init(struct chrf_opts *o)
@@ -323,3 +325,94 @@ void chrf_format(const struct chrf_opts *o, double score, const char *sig, int w
         buf_addf(out, "|%s", sig);
     buf_addf(out, " = %.*f", width, score);
 }
+
+/* ===== item scorer "chrf" =====
+ *
+ * Sentence chrF per item (sacreBLEU's CHRF(...).sentence_score). Options:
+ * char_order, word_order (2 = chrF++), beta, lowercase, whitespace,
+ * eps_smoothing. Output: score (0-100), stats (per order [hyp, ref,
+ * match] of the chosen reference: summing them over items gives corpus
+ * chrF), name ("chrF2++") and the signature. */
+
+struct chrf_scorer {
+    struct chrf_opts o;
+    struct chrf *ctx;
+};
+
+static void chrf_scorer_release(void *state)
+{
+    struct chrf_scorer *s = state;
+    if (s) {
+        chrf_free(s->ctx);
+        free(s);
+    }
+}
+
+static void *chrf_scorer_configure(const cJSON *options, const char *file, const char *path,
+                                   struct diag *d)
+{
+    static const char *const keys[] = {
+        "char_order", "word_order", "beta", "lowercase", "whitespace", "eps_smoothing", NULL,
+    };
+    if (options && !cJSON_IsObject(options)) {
+        diag_fail_at(d, file, 0, path, "expected an object of options");
+        return NULL;
+    }
+    if (jv_known_keys(options, keys, file, path, d) < 0)
+        return NULL;
+    struct chrf_opts o;
+    chrf_opts_init(&o);
+    long co = o.char_order, wo = o.word_order, beta = o.beta;
+    if (jv_int(options, "char_order", file, path, 0, 0, CHRF_MAX_ORDERS, &co, d) < 0 ||
+        jv_int(options, "word_order", file, path, 0, 0, CHRF_MAX_ORDERS, &wo, d) < 0 ||
+        jv_int(options, "beta", file, path, 0, 0, 1000, &beta, d) < 0 ||
+        jv_bool(options, "lowercase", file, path, 0, &o.lowercase, d) < 0 ||
+        jv_bool(options, "whitespace", file, path, 0, &o.whitespace, d) < 0 ||
+        jv_bool(options, "eps_smoothing", file, path, 0, &o.eps_smoothing, d) < 0)
+        return NULL;
+    o.char_order = (int)co;
+    o.word_order = (int)wo;
+    o.beta = (int)beta;
+    const char *why = chrf_opts_check(&o);
+    if (why) {
+        diag_fail_at(d, file, 0, path, "%s", why);
+        return NULL;
+    }
+    struct chrf_scorer *s = xcalloc(1, sizeof(*s));
+    s->o = o;
+    s->ctx = chrf_new(&o);
+    return s;
+}
+
+static int chrf_scorer_score(void *state, const struct score_item *it, cJSON *out, struct diag *d)
+{
+    struct chrf_scorer *s = state;
+    struct chrf_stats st;
+    if (chrf_segment(s->ctx, it->hyp, it->refs, it->nrefs, &st, d) < 0)
+        return -1;
+    int nrefs = 0;
+    for (size_t i = 0; i < it->nrefs; i++)
+        nrefs += it->refs[i] != NULL;
+    cJSON_AddNumberToObject(out, "score", chrf_score(&s->o, &st));
+    cJSON *stats = cJSON_AddArrayToObject(out, "stats");
+    for (int k = 0; k < s->o.char_order + s->o.word_order; k++) {
+        double row[3] = { (double)st.v[k][0], (double)st.v[k][1], (double)st.v[k][2] };
+        cJSON_AddItemToArray(stats, cJSON_CreateDoubleArray(row, 3));
+    }
+    struct buf b = BUF_INIT;
+    chrf_name(&s->o, &b);
+    cJSON_AddStringToObject(out, "name", b.ptr);
+    buf_reset(&b);
+    chrf_signature(&s->o, nrefs, 0, &b);
+    cJSON_AddStringToObject(out, "signature", b.ptr);
+    buf_release(&b);
+    return 0;
+}
+
+const struct scorer_ops scorer_chrf = {
+    .type = "chrf",
+    .summary = "sentence chrF / chrF++ as sacreBLEU 2.6.0 (0-100)",
+    .configure = chrf_scorer_configure,
+    .score = chrf_scorer_score,
+    .release = chrf_scorer_release,
+};

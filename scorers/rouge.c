@@ -35,6 +35,7 @@
 #include "porter.h"
 #include "pyunicode.h"
 #include "scorer.h"
+#include "textnorm.h"
 
 #define LCS_BITS_BUDGET ((size_t)1 << 27)   /* 16 MiB of direction bits at once */
 
@@ -188,22 +189,10 @@ static void tokenize_unicode(const struct rouge_opts *o, const char *s, size_t n
     struct ustr raw, low;
     ustr_init(&raw);
     ustr_init(&low);
-    /* NFC first: utf8proc needs valid UTF-8, so decode (invalid bytes
-     * become U+FFFD), re-encode, normalise. */
-    ustr_from_utf8(&raw, s, n);
-    size_t clean_n;
-    char *clean = ustr_to_utf8(&raw, &clean_n);
-    utf8proc_uint8_t *nfc = NULL;
-    utf8proc_ssize_t nfc_n = utf8proc_map((const utf8proc_uint8_t *)clean,
-                                          (utf8proc_ssize_t)clean_n, &nfc,
-                                          UTF8PROC_STABLE | UTF8PROC_COMPOSE);
-    raw.len = 0;
-    if (nfc_n >= 0)
-        ustr_from_utf8(&raw, (const char *)nfc, (size_t)nfc_n);
-    else
-        ustr_from_utf8(&raw, clean, clean_n);
+    size_t nfc_n;
+    char *nfc = text_nfc(s, n, 0, &nfc_n);
+    ustr_from_utf8(&raw, nfc, nfc_n);
     free(nfc);
-    free(clean);
     py_lower(&raw, &low);
 
     size_t from = 0, line = 0, nchars = 0;
