@@ -11,6 +11,9 @@
 
 #include "check.h"
 #include "support/proc.h"
+#include "harness/util/buf.h"
+
+#include <sys/stat.h>
 
 static inline char *rs_write(const char *dir, const char *name, const char *text)
 {
