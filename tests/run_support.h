@@ -13,7 +13,11 @@
 #include "support/proc.h"
 #include "harness/util/buf.h"
 
+#include <errno.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static inline char *rs_write(const char *dir, const char *name, const char *text)
 {
@@ -135,6 +139,60 @@ static inline int rs_mock(struct mock_proc *m, const char *dir, char **log, char
     setenv("MOCK_URL", m->base_url, 1);
     setenv("MOCK_KEY", "sk-test-key-never-recorded", 1);
     return 0;
+}
+
+/* Starts `assay ARGS...` in the background, stdout and stderr to files in
+ * dir; returns the pid. */
+static inline pid_t rs_spawn(const char *dir, char *const args[])
+{
+    char *argv[64];
+    int n = 0;
+    argv[n++] = (char *)assay_bin();
+    for (int i = 0; args[i] && n < 62; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    pid_t pid = fork();
+    if (pid == 0) {
+        char path[4200];
+        snprintf(path, sizeof(path), "%.4000s/child.out", dir);
+        freopen(path, "a", stdout);
+        snprintf(path, sizeof(path), "%.4000s/child.err", dir);
+        freopen(path, "a", stderr);
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    return pid;
+}
+
+/* Lines in a file (0 if absent). */
+static inline long rs_count_lines(const char *path)
+{
+    char *s = rs_slurp(path);
+    long n = 0;
+    for (char *p = s; p && *p; p++)
+        n += *p == '\n';
+    free(s);
+    return n;
+}
+
+/* Waits until path has at least n lines (or timeout_ms passes). */
+static inline int rs_wait_lines(const char *path, long n, int timeout_ms)
+{
+    for (int waited = 0; waited < timeout_ms; waited += 20) {
+        if (rs_count_lines(path) >= n)
+            return 0;
+        usleep(20000);
+    }
+    return -1;
+}
+
+/* Exit code of a child (128 + signal when killed). */
+static inline int rs_wait(pid_t pid)
+{
+    int st = 0;
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+        ;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
 #endif
