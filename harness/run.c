@@ -860,7 +860,8 @@ static cJSON *summary_json(struct run *r, double *p95_lag, double *busy, int *bo
         }
     }
     double *lags = xmalloc((r->nlags ? r->nlags : 1) * sizeof(double));
-    memcpy(lags, r->lags, r->nlags * sizeof(double));
+    if (r->nlags)
+        memcpy(lags, r->lags, r->nlags * sizeof(double));
     qsort(lags, r->nlags, sizeof(double), cmp_double);
     *p95_lag = pct(lags, r->nlags, 0.95);
     double maxlag = r->nlags ? lags[r->nlags - 1] : 0;

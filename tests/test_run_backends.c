@@ -42,7 +42,7 @@ int main(void)
     char *log;
     if (rs_mock(&m, dir, &log, NULL) < 0)
         return 1;
-    char *suite = rs_data("run_suite.json");
+    char *suite = rs_data("run/suite.json");
     char cfg[8192];
     const char *at = strstr(config, "SUITE");
     snprintf(cfg, sizeof(cfg), "%.*s%s%s", (int)(at - config), config, suite, at + 5);

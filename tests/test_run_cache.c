@@ -29,7 +29,7 @@ int main(void)
     char *log;
     if (rs_mock(&m, dir, &log, NULL) < 0)
         return 1;
-    char *suite = rs_data("run_suite.json");
+    char *suite = rs_data("run/suite.json");
     char cfg[4096];
     const char *fmt =
         "{\"backends\": [\n"

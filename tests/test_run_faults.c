@@ -194,7 +194,7 @@ static void transient(const char *dir, const char *suite)
 int main(void)
 {
     char *dir = test_tmpdir("run-faults");
-    char *suite = rs_data("run_suite.json");
+    char *suite = rs_data("run/suite.json");
     forced(dir, suite);
     transient(dir, suite);
     free(suite);
