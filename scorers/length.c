@@ -142,6 +142,8 @@ struct bounds {
 
 struct length {
     struct bounds words, chars, sentences;
+    /* item fields holding per-item [min, max] bounds (owned), or NULL */
+    char *words_field, *chars_field, *sentences_field;
 };
 
 static int read_bound(const cJSON *o, const char *key, const char *file, const char *path,
@@ -155,7 +157,8 @@ static void *length_configure(const cJSON *options, const char *file, const char
                               struct diag *d)
 {
     static const char *const keys[] = { "min_words", "max_words", "min_chars", "max_chars",
-                                        "min_sentences", "max_sentences", NULL };
+                                        "min_sentences", "max_sentences", "words_field",
+                                        "chars_field", "sentences_field", NULL };
     if (!cJSON_IsObject(options)) {
         diag_fail_at(d, file, 0, path, "expected an object with at least one of min_words, "
                      "max_words, min_chars, max_chars, min_sentences, max_sentences");
@@ -170,10 +173,18 @@ static void *length_configure(const cJSON *options, const char *file, const char
         || read_bound(options, "min_sentences", file, path, &l->sentences.min, d) < 0
         || read_bound(options, "max_sentences", file, path, &l->sentences.max, d) < 0)
         goto fail;
+    const char *wf = NULL, *cf = NULL, *sf = NULL;
+    if (jv_string(options, "words_field", file, path, 0, &wf, d) < 0
+        || jv_string(options, "chars_field", file, path, 0, &cf, d) < 0
+        || jv_string(options, "sentences_field", file, path, 0, &sf, d) < 0)
+        goto fail;
+    l->words_field = wf ? xstrdup(wf) : NULL;
+    l->chars_field = cf ? xstrdup(cf) : NULL;
+    l->sentences_field = sf ? xstrdup(sf) : NULL;
     const struct { struct bounds *b; const char *name; } all[] = {
         { &l->words, "words" }, { &l->chars, "chars" }, { &l->sentences, "sentences" },
     };
-    int any = 0;
+    int any = wf || cf || sf;
     for (size_t i = 0; i < 3; i++) {
         any |= all[i].b->min >= 0 || all[i].b->max >= 0;
         if (all[i].b->min >= 0 && all[i].b->max >= 0 && all[i].b->min > all[i].b->max) {
@@ -187,13 +198,35 @@ static void *length_configure(const cJSON *options, const char *file, const char
     }
     if (!any) {
         diag_fail_at(d, file, 0, path, "give at least one bound (min_words, max_words, "
-                     "min_chars, max_chars, min_sentences, max_sentences)");
+                     "min_chars, max_chars, min_sentences, max_sentences) or an item field "
+                     "with [min, max] (words_field, chars_field, sentences_field)");
         goto fail;
     }
     return l;
 fail:
+    free(l->words_field);
+    free(l->chars_field);
+    free(l->sentences_field);
     free(l);
     return NULL;
+}
+
+/* Per-item bounds: the item's field holds [min, max] (either may be null);
+ * they replace the static bounds of that unit. A missing or malformed field
+ * is a dataset error, reported as a diag. */
+static int item_bounds(const cJSON *item, const char *field, struct bounds *b, struct diag *d)
+{
+    if (!field)
+        return 0;
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(item, field);
+    const cJSON *lo = cJSON_GetArrayItem(v, 0), *hi = cJSON_GetArrayItem(v, 1);
+    if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) != 2 || !(cJSON_IsNumber(lo) || cJSON_IsNull(lo))
+        || !(cJSON_IsNumber(hi) || cJSON_IsNull(hi)))
+        return diag_fail(d, "length: the item's \"%s\" field must be [min, max], got %s", field,
+                         json_kind(v));
+    b->min = cJSON_IsNumber(lo) ? (long)lo->valuedouble : -1;
+    b->max = cJSON_IsNumber(hi) ? (long)hi->valuedouble : -1;
+    return 0;
 }
 
 static void count_word(const int32_t *piece, size_t len, void *ud)
@@ -225,7 +258,11 @@ static int judge_bound(char *out, size_t n, size_t value, const char *unit,
 
 static int length_score(void *state, const struct score_item *it, cJSON *out, struct diag *d)
 {
-    struct length *l = state;
+    struct length bounds = *(const struct length *)state, *l = &bounds;
+    if (item_bounds(it->item, l->words_field, &l->words, d) < 0
+        || item_bounds(it->item, l->chars_field, &l->chars, d) < 0
+        || item_bounds(it->item, l->sentences_field, &l->sentences, d) < 0)
+        return -1;
     const char *hyp = it->hyp ? it->hyp : "";
     size_t n = strlen(hyp);
     struct ustr u;
@@ -256,7 +293,13 @@ static int length_score(void *state, const struct score_item *it, cJSON *out, st
 
 static void length_release(void *state)
 {
-    free(state);
+    struct length *l = state;
+    if (!l)
+        return;
+    free(l->words_field);
+    free(l->chars_field);
+    free(l->sentences_field);
+    free(l);
 }
 
 const struct scorer_ops scorer_length = {

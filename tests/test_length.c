@@ -103,8 +103,44 @@ static void test_scorer(void)
     }
 }
 
+/* Per-item bounds: the item's field holds [min, max]. */
+static void test_item_bounds(void)
+{
+    const struct scorer_ops *ops = scorer_find("length");
+    struct diag d;
+    diag_init(&d);
+    cJSON *opts = cJSON_Parse("{\"words_field\": \"summary_words\"}");
+    void *st = ops->configure(opts, "s.json", "scorers[1].options", &d);
+    CHECK(st != NULL);
+    cJSON *item = cJSON_Parse("{\"summary_words\": [3, 5]}");
+    struct score_item it = { "one two three four", NULL, 0, NULL, item };
+    cJSON *out = cJSON_CreateObject();
+    CHECK_INT_EQ(ops->score(st, &it, out, &d), 0);
+    CHECK(cJSON_IsTrue(cJSON_GetObjectItem(out, "pass")));
+    CHECK_STR_EQ(cJSON_GetObjectItem(out, "reason")->valuestring, "4 words, within 3..5");
+    cJSON_Delete(out);
+    it.hyp = "one two";
+    out = cJSON_CreateObject();
+    ops->score(st, &it, out, &d);
+    CHECK(cJSON_IsFalse(cJSON_GetObjectItem(out, "pass")));
+    CHECK_STR_EQ(cJSON_GetObjectItem(out, "reason")->valuestring, "2 words, below the minimum 3");
+    cJSON_Delete(out);
+    /* An item without the field is a dataset error, not a silent pass. */
+    cJSON *bare = cJSON_Parse("{\"other\": 1}");
+    it.item = bare;
+    out = cJSON_CreateObject();
+    CHECK_INT_EQ(ops->score(st, &it, out, &d), -1);
+    CHECK_CONTAINS(d.msg, "\"summary_words\" field must be [min, max]");
+    cJSON_Delete(out);
+    cJSON_Delete(bare);
+    cJSON_Delete(item);
+    cJSON_Delete(opts);
+    ops->release(st);
+}
+
 int main(void)
 {
+    test_item_bounds();
     test_sentence_rule();
     test_scorer();
     return check_done();
