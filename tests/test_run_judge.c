@@ -61,9 +61,6 @@ int main(void)
     rs_lines_free(&recs);
 
     /* A judge backend the config does not have. */
-    char *bad = rs_write(dir, "bad_judge.json",
-        "{\"name\": \"badjudge\", \"task\": \"summarization\", \"dataset\": {\"path\": \"ITEMS\"}}");
-    free(bad);
     snprintf(cfg, sizeof(cfg),
              "{\"backends\": [{\"name\": \"fast\", \"type\": \"openai-compatible\", \"model\": \"mock-fast\", \"base_url\": \"${MOCK_URL}/v1\"}],\n"
              " \"run\": {\"suites\": [\"%s\"]}}\n", suite);
