@@ -13,6 +13,7 @@
 #include "harness/config.h"
 #include "harness/suite.h"
 #include "harness/util/buf.h"
+#include "harness/util/jsonv.h"
 #include "harness/util/xalloc.h"
 
 #include <math.h>
@@ -342,6 +343,27 @@ static cJSON *build_request(const struct backend_conf *b, const struct prompt *p
     return out;
 }
 
+/* show sends nothing, so a backend's API key is not needed: the variables
+ * the config names for keys get a stand-in value in this process when they
+ * are unset (the key would only go into headers, which show never prints). */
+static void stand_in_keys(const char *config_file)
+{
+    cJSON *root = json_load_file(config_file, NULL);
+    const cJSON *b;
+    cJSON_ArrayForEach(b, cJSON_GetObjectItemCaseSensitive(root, "backends")) {
+        const cJSON *env = cJSON_GetObjectItemCaseSensitive(b, "api_key_env");
+        const char *name = cJSON_GetStringValue(env);
+        if (!env) {
+            const char *type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(b, "type"));
+            const struct backend_ops *ops = type ? backend_find(type) : NULL;
+            name = ops ? ops->default_key_env : NULL;
+        }
+        if (name && *name && !(getenv(name) && *getenv(name)))
+            setenv(name, "not-needed-to-show", 1);
+    }
+    cJSON_Delete(root);
+}
+
 static int is_path(const char *name)
 {
     size_t n = strlen(name);
@@ -359,6 +381,7 @@ static int show(const char *dir, const char *name, const char *item_id, const ch
         struct diag cd;
         diag_init(&cd);
         cd.echo = stderr;
+        stand_in_keys(config_file);
         if (config_load(config_file, &conf, &cd) < 0)
             return EXIT_BAD_INPUT;
         have_conf = 1;

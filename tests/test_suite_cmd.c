@@ -170,7 +170,12 @@ static void request(void)
     char *cfg = xasprintf("%s/run.json", tmp);
     write_file(cfg, "{\"backends\":[{\"name\":\"local\",\"type\":\"ollama\",\"model\":\"qwen2.5:7b\","
                     "\"base_url\":\"http://127.0.0.1:11434\",\"params\":{\"temperature\":0.2,\"max_tokens\":99},"
-                    "\"extra_body\":{\"keep_alive\":\"5m\"},\"stream\":false}]}");
+                    "\"extra_body\":{\"keep_alive\":\"5m\"},\"stream\":false,\"api_key_env\":\"ASSAY_TEST_UNSET_KEY\"},"
+                    "{\"name\":\"oa\",\"type\":\"openai\",\"model\":\"gpt-x\"}]}");
+    /* Keys are not needed to show a request (nothing is sent, headers are
+     * not printed): unset key variables do not stop it. */
+    unsetenv("ASSAY_TEST_UNSET_KEY");
+    unsetenv("OPENAI_API_KEY");
     run_assay(&r, "suites", "show", "csvqa", "--dir", data_dir, "--config", cfg, "--backend", "local", NULL);
     CHECK_MSG(r.status == 0, "%s", r.err);
     CHECK_CONTAINS(r.out, "backend: local, type ollama;");
@@ -179,10 +184,15 @@ static void request(void)
     CHECK_CONTAINS(r.out, "\"keep_alive\":\t\"5m\"");
     CHECK_CONTAINS(r.out, "\"num_predict\":\t8");       /* the suite's max_tokens wins */
     CHECK_CONTAINS(r.out, "\"temperature\":\t0.2");     /* the backend's default fills in */
+    CHECK(strstr(r.out, "not-needed") == NULL);
+    proc_result_free(&r);
+    run_assay(&r, "suites", "show", "csvqa", "--dir", data_dir, "--config", cfg, "--backend", "oa", NULL);
+    CHECK_MSG(r.status == 0, "%s", r.err);
+    CHECK_CONTAINS(r.out, "--- request: POST https://api.openai.com/v1/chat/completions (streaming) ---\n");
     proc_result_free(&r);
     run_assay(&r, "suites", "show", "csvqa", "--dir", data_dir, "--config", cfg, "--backend", "nope", NULL);
     CHECK_INT_EQ(r.status, 2);
-    CHECK_CONTAINS(r.err, "run.json: no backend named \"nope\" (there are: local)");
+    CHECK_CONTAINS(r.err, "run.json: no backend named \"nope\" (there are: local, oa)");
     proc_result_free(&r);
     run_assay(&r, "suites", "show", "csvqa", "--dir", data_dir, "--config", cfg, NULL);
     CHECK_INT_EQ(r.status, 2);
