@@ -162,8 +162,11 @@ static int tradeoff_plot(struct ctx *c, const char *suite, int by_cost)
             missing++;
             continue;
         }
+        const struct metric_agg *m = group_metric(g, g->primary);
         pt[n].x = x;
         pt[n].y = g->quality;
+        pt[n].lo = m && !isnan(m->ci.lo) ? m->ci.lo : g->quality;
+        pt[n].hi = m && !isnan(m->ci.hi) ? m->ci.hi : g->quality;
         pt[n].label = g->backend;
         n++;
     }
@@ -177,8 +180,9 @@ static int tradeoff_plot(struct ctx *c, const char *suite, int by_cost)
     snprintf(title, sizeof(title), "%s: %s vs %s", suite, metric,
              by_cost ? "cost per 1,000 requests" : "p95 latency");
     snprintf(caption, sizeof(caption),
-             "Each point is a backend on suite %s: %s (%s is better) against %s. The line joins "
-             "the Pareto frontier: backends that no other backend beats on both.%s",
+             "Each point is a backend on suite %s: %s (%s is better, with its interval) against "
+             "%s. The line joins the Pareto frontier: backends that no other backend beats on "
+             "both.%s",
              suite, metric, hib ? "higher" : "lower",
              by_cost ? "USD per 1,000 requests (per-hour prices amortised)"
                      : "end-to-end p95 latency of the suite's successful requests",
@@ -186,9 +190,9 @@ static int tradeoff_plot(struct ctx *c, const char *suite, int by_cost)
                                 : " Backends without successful requests are left out.") : "");
     struct buf data;
     buf_init(&data, 0);
-    buf_adds(&data, "# x y label\n");
+    buf_adds(&data, "# x y y_low y_high label\n");
     for (size_t i = 0; i < n; i++) {
-        buf_addf(&data, "%.10g %.10g ", pt[i].x, pt[i].y);
+        buf_addf(&data, "%.10g %.10g %.10g %.10g ", pt[i].x, pt[i].y, pt[i].lo, pt[i].hi);
         dat_label(&data, pt[i].label);
         buf_addc(&data, '\n');
     }
@@ -221,10 +225,11 @@ static int tradeoff_plot(struct ctx *c, const char *suite, int by_cost)
         buf_adds(s, "set xrange [0:*]\nset offsets 0, graph 0.25, graph 0.1, graph 0.1\n");
     else
         buf_adds(s, "set offsets graph 0.08, graph 0.25, graph 0.1, graph 0.1\n");
-    buf_addf(s, "plot '%s.dat' index 0 using 1:2 with points pt 7 ps 1.4 lc rgb '#1f77b4' title 'backend', \\\n"
-                "     '' index 0 using 1:2:3 with labels offset char 1,0.6 left notitle, \\\n"
+    buf_addf(s, "plot '%s.dat' index 0 using 1:2:3:4 with yerrorbars pt 7 ps 1.4 lc rgb '#1f77b4' "
+                "title 'backend (%g%% interval)', \\\n"
+                "     '' index 0 using 1:2:5 with labels offset char 1,0.6 left notitle, \\\n"
                 "     '' index 1 using 1:2 with linespoints lw 2 dt 2 pt 6 ps 2.4 lc rgb '#d62728' "
-                "title 'Pareto frontier'\n", name);
+                "title 'Pareto frontier'\n", name, 100 * rp->agg->opt.level);
     end(c, p);
     return 0;
 }
