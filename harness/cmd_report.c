@@ -227,9 +227,9 @@ int cmd_report(int argc, char **argv)
         diag_fail_at(&d, run_dir, 0, NULL, "results.jsonl holds no record: nothing to report");
         goto out;
     }
-    report_reprice(&r, pf);
+    size_t repriced = report_reprice(&r, pf);
     struct agg_options ao = { level, (int)resamples, (uint64_t)seed, slice };
-    struct report_options ro = { alpha, power, detect, ndetect, args.pricing_path };
+    struct report_options ro = { alpha, power, detect, ndetect, args.pricing_path, repriced };
     if (aggregate_run(&r, &ao, &a, &d) < 0 || decide(&r, &a, &cons, &dc, &d) < 0 ||
         report_build(&rp, &r, &a, &cons, &dc, &ro, &d) < 0)
         goto out;

@@ -627,6 +627,10 @@ static void collect_notes(struct report *rp)
         add_note(rp, "%zu record%s superseded by a later record of the same key (a resumed or "
                      "retried run): the last one counts.", r->superseded,
                  r->superseded == 1 ? " was" : "s were");
+    if (rp->opt.pricing_path)
+        add_note(rp, "Prices from %s replace the run's for the backends it names: %zu record%s "
+                     "re-priced from their usage.", rp->opt.pricing_path, rp->opt.repriced,
+                 rp->opt.repriced == 1 ? "" : "s");
     const cJSON *plan = cJSON_GetObjectItemCaseSensitive(r->meta, "plan");
     const cJSON *req = cJSON_GetObjectItemCaseSensitive(plan, "requests");
     if (cJSON_IsNumber(req) && (double)r->n < req->valuedouble)

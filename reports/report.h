@@ -32,6 +32,7 @@ struct report_options {
     const struct detect *detect;       /* differences to detect (borrowed) */
     size_t ndetect;
     const char *pricing_path;          /* named in the report, or NULL */
+    size_t repriced;                   /* records report_reprice changed */
 };
 
 /* Per aggregate group (same index as aggregate.groups). */

@@ -250,10 +250,9 @@ FX_UNUSED static int fx_report_build(struct fx_report *x, const char *dir, doubl
         if (!x->pf)
             goto fail;
         x->c.pricing = x->pf;
-        report_reprice(&x->r, x->pf);
     }
     struct agg_options ao = { 0.95, 500, 1, NULL };
-    struct report_options ro = { 0.05, 0.8, NULL, 0, pricing };
+    struct report_options ro = { 0.05, 0.8, NULL, 0, pricing, report_reprice(&x->r, x->pf) };
     if (aggregate_run(&x->r, &ao, &x->a, &d) < 0 || decide(&x->r, &x->a, &x->c, &x->dc, &d) < 0 ||
         report_build(&x->rp, &x->r, &x->a, &x->c, &x->dc, &ro, &d) < 0)
         goto fail;

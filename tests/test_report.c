@@ -267,6 +267,11 @@ static void test_monthly_and_pricing_file(const char *dir)
         CHECK_NEAR(num(c, find_row(c, "s", "A"), "cost_per_request_usd"), 0.1, 1e-12);
         CHECK(c->note && strstr(c->note, "A 2026-02-02"));
         CHECK(c->note && strstr(c->note, "prices.json"));
+        int noted = 0;
+        for (size_t i = 0; i < x.rp.nnotes; i++)
+            noted |= strstr(x.rp.notes[i], "prices.json replace the run's for the backends it "
+                                           "names: 14 records re-priced") != NULL;
+        CHECK(noted);
         fx_report_release(&x);
     } else {
         CHECK(0);

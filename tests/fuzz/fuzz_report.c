@@ -78,7 +78,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     constraints_init(&c);
     c.monthly_requests = 1e6;
     struct agg_options ao = { 0.95, 20, 1, "domain" };
-    struct report_options ro = { 0.05, 0.8, NULL, 0, NULL };
+    struct report_options ro = { 0.05, 0.8, NULL, 0, NULL, 0 };
     if (run_load(dir, 0, &r, &d) == 0 && aggregate_run(&r, &ao, &a, &d) == 0 &&
         decide(&r, &a, &c, &dc, &d) == 0 && report_build(&rp, &r, &a, &c, &dc, &ro, &d) == 0) {
         struct buf b;
