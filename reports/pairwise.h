@@ -33,6 +33,8 @@ struct pairwise_options {
     uint64_t seed;           /* default 1 */
     const struct detect *detect;   /* borrowed overrides of the default delta */
     size_t ndetect;
+    const char *const *order;      /* backends in the order pairs are formed (borrowed); */
+    size_t norder;                 /* none: the order they first appear in the aggregate */
 };
 
 struct pair_cmp {

@@ -675,6 +675,27 @@ static char *capture_decision(const struct report *rp, int md)
     return buf_take(&b, NULL);
 }
 
+/* Puts the names in the order run.json lists them (the config's order,
+ * stable from run to run) instead of the order requests happened to
+ * finish; names run.json does not list keep their order, after. */
+static void order_like_config(const struct run *r, const char *key, const char **names, size_t n)
+{
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(r->meta, key), *it;
+    size_t placed = 0;
+    cJSON_ArrayForEach(it, list) {
+        const cJSON *nm = cJSON_GetObjectItemCaseSensitive(it, "name");
+        const char *name = cJSON_IsObject(list) ? it->string
+                         : cJSON_IsString(nm) ? nm->valuestring : NULL;
+        for (size_t i = placed; name && i < n; i++)
+            if (strcmp(names[i], name) == 0) {
+                const char *keep = names[i];
+                memmove(&names[placed + 1], &names[placed], (i - placed) * sizeof(*names));
+                names[placed++] = keep;
+                break;
+            }
+    }
+}
+
 int report_build(struct report *rp, const struct run *r, const struct aggregate *a,
                  const struct constraints *c, const struct decision *dc,
                  const struct report_options *o, struct diag *d)
@@ -697,10 +718,12 @@ int report_build(struct report *rp, const struct run *r, const struct aggregate 
         else
             add_unique(&rp->suites, &rp->nsuites, g->suite);
     }
+    order_like_config(r, "backends", rp->backends, rp->nbackends);
+    order_like_config(r, "suites", rp->suites, rp->nsuites);
     compute_costs(rp);
     struct pairwise_options po = {
         a->opt.level, rp->opt.alpha, rp->opt.power, a->opt.resamples, a->opt.seed,
-        rp->opt.detect, rp->opt.ndetect,
+        rp->opt.detect, rp->opt.ndetect, rp->backends, rp->nbackends,
     };
     if (pairwise_run(a, &po, &rp->pw, d) < 0)
         return -1;

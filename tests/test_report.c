@@ -464,6 +464,42 @@ static void test_repeats(void)
     free(dir);
 }
 
+/* Rows and pairs follow run.json's order (the config's), not the order
+ * requests happened to finish in. */
+static void test_order(void)
+{
+    char *dir = test_tmpdir("report-order");
+    const char *meta = "{\"schema\":1,\"suites\":{\"t2\":{\"primary_metric\":\"m.f\"},"
+                       "\"t1\":{\"primary_metric\":\"m.f\"}},"
+                       "\"backends\":[{\"name\":\"Z\"},{\"name\":\"Y\"}]}\n";
+    fx_write(dir, "run.json", meta, strlen(meta));
+    struct buf b;
+    buf_init(&b, 0);
+    for (int s = 1; s <= 2; s++)
+        for (int i = 0; i < 4; i++)
+            for (int k = 0; k < 2; k++)     /* Y finishes first */
+                buf_addf(&b, "{\"suite\":\"t%d\",\"item\":\"i%d\",\"backend\":\"%s\","
+                             "\"status\":\"ok\",\"scores\":{\"m\":{\"f\":%g}}}\n",
+                         s, i, k ? "Z" : "Y", k ? 0.9 - 0.01 * i : 0.1 + 0.01 * i);
+    fx_write(dir, "results.jsonl", b.ptr, b.len);
+    buf_release(&b);
+    struct fx_report x;
+    if (fx_report_build(&x, dir, 0, NULL) == 0) {
+        CHECK_STR_EQ(x.rp.backends[0], "Z");
+        CHECK_STR_EQ(x.rp.suites[0], "t2");
+        const struct table *s = report_table(&x.rp, "summary");
+        CHECK_STR_EQ(text(s, 0, "suite"), "t2");
+        CHECK_STR_EQ(text(s, 0, "backend"), "Z");
+        const struct table *pw = report_table(&x.rp, "pairwise");
+        CHECK_STR_EQ(text(pw, 0, "a"), "Z");
+        CHECK(num(pw, 0, "diff") > 0);
+        fx_report_release(&x);
+    } else {
+        CHECK(0);
+    }
+    free(dir);
+}
+
 /* Names from records must not become markup in any format. */
 static void test_escaping(void)
 {
@@ -517,6 +553,7 @@ int main(int argc, char **argv)
     test_fixture();
     test_cli(known);
     test_repeats();
+    test_order();
     test_escaping();
     free(known);
     return check_done();
