@@ -5,10 +5,10 @@
  * report_build turns a run, its aggregate and its decision into tables
  * (table.h): summary, quality, reliability, latency (E2E, TTFT, ITL),
  * throughput and tokens, cost, pairwise comparisons, sample sizes and,
- * with a slice tag, per-slice quality. Rows go suite by suite in the
- * order suites first appear in the run, backends in the order they first
- * appear, then one "(all)" row per backend pooling its suites where a
- * figure can be pooled (latency, errors, tokens, cost). Costs come from
+ * with a slice tag, per-slice quality. Rows go suite by suite, backends
+ * within, both in run.json's (the config's) order, then one "(all)" row
+ * per backend pooling its suites where a figure can be pooled (latency,
+ * errors, tokens, cost). Costs come from
  * the decision engine's rule (decide_request_cost): recorded cost plus
  * the amortised per-hour price. docs/reports.md defines every figure.
  *
