@@ -221,13 +221,14 @@ int cmd_report(int argc, char **argv)
     buf_init(&b, 0);
     constraints_init(&cons);
     int rc = EXIT_BAD_INPUT, have_plots = 0;
-    if (run_load(run_dir, 0, &r, &d) < 0 || decide_args_apply(&args, &r, &cons, &pf, &d) < 0)
+    size_t repriced = 0;
+    if (run_load(run_dir, 0, &r, &d) < 0 ||
+        decide_args_apply(&args, &r, &cons, &pf, &repriced, &d) < 0)
         goto out;
     if (r.n == 0) {
         diag_fail_at(&d, run_dir, 0, NULL, "results.jsonl holds no record: nothing to report");
         goto out;
     }
-    size_t repriced = report_reprice(&r, pf);
     struct agg_options ao = { level, (int)resamples, (uint64_t)seed, slice };
     struct report_options ro = { alpha, power, detect, ndetect, args.pricing_path, repriced };
     if (aggregate_run(&r, &ao, &a, &d) < 0 || decide(&r, &a, &cons, &dc, &d) < 0 ||

@@ -16,25 +16,6 @@
 
 /* === prices ================================================================ */
 
-size_t report_reprice(struct run *r, const struct pricing_file *pf)
-{
-    size_t changed = 0;
-    if (!pf)
-        return 0;
-    for (size_t i = 0; i < r->n; i++) {
-        struct rec *x = &r->recs[i];
-        struct pricing p;
-        struct diag d;
-        diag_init(&d);
-        if (pricing_file_get(pf, x->backend, &p, &d) < 0 || !p.set)
-            continue;
-        struct cost c = cost_of_request(&p, x->in_tokens, x->cached_tokens, x->out_tokens);
-        x->cost_usd = c.usd;
-        changed++;
-    }
-    return changed;
-}
-
 static const char *basis_of(const struct pricing *p, int recorded)
 {
     if (p->per_hour > 0)

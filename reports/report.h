@@ -32,7 +32,7 @@ struct report_options {
     const struct detect *detect;       /* differences to detect (borrowed) */
     size_t ndetect;
     const char *pricing_path;          /* named in the report, or NULL */
-    size_t repriced;                   /* records report_reprice changed */
+    size_t repriced;                   /* records the pricing file re-priced */
 };
 
 /* Per aggregate group (same index as aggregate.groups). */
@@ -64,11 +64,6 @@ struct report {
     size_t nnotes;
     char *decision_text, *decision_md;  /* decision_print renderings (owned) */
 };
-
-/* Re-prices every record of a backend the pricing file names, from the
- * record's usage (cost_of_request); per-hour prices are amortised later.
- * Returns how many records changed. */
-size_t report_reprice(struct run *r, const struct pricing_file *pf);
 
 int  report_build(struct report *rp, const struct run *r, const struct aggregate *a,
                   const struct constraints *c, const struct decision *dc,

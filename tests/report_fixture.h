@@ -21,6 +21,7 @@
 #include "harness/util/fileio.h"
 #include "harness/util/rng.h"
 #include "harness/util/xalloc.h"
+#include "reports/decide_args.h"
 #include "reports/report.h"
 
 #include <math.h>
@@ -252,7 +253,7 @@ FX_UNUSED static int fx_report_build(struct fx_report *x, const char *dir, doubl
         x->c.pricing = x->pf;
     }
     struct agg_options ao = { 0.95, 500, 1, NULL };
-    struct report_options ro = { 0.05, 0.8, NULL, 0, pricing, report_reprice(&x->r, x->pf) };
+    struct report_options ro = { 0.05, 0.8, NULL, 0, pricing, run_reprice(&x->r, x->pf) };
     if (aggregate_run(&x->r, &ao, &x->a, &d) < 0 || decide(&x->r, &x->a, &x->c, &x->dc, &d) < 0 ||
         report_build(&x->rp, &x->r, &x->a, &x->c, &x->dc, &ro, &d) < 0)
         goto fail;

@@ -389,6 +389,41 @@ static void test_cli(const char *known)
     free(path);
     free(out);
 
+    /* choose and report price alike with a pricing file: the decision
+     * embedded in the report is the one `assay choose` prints */
+    const char *pj = "{\"prices\":{\"fast\":{\"input_per_mtok\":50,\"output_per_mtok\":50}}}";
+    fx_write(dir, "prices.json", pj, strlen(pj));
+    char *prices = xasprintf("%s/prices.json", dir), *rout = xasprintf("%s/priced", dir);
+    CHECK_INT_EQ(run_assay(&pr, "choose", dir, "--pricing", prices, "--format", "json", NULL), 0);
+    cJSON *chose = cJSON_Parse(pr.out);
+    proc_result_free(&pr);
+    CHECK_INT_EQ(run_assay(&pr, "report", dir, "--pricing", prices, "--format", "json", "--out",
+                           rout, NULL), 0);
+    proc_result_free(&pr);
+    path = xasprintf("%s/report.json", rout);
+    js = fx_slurp(path);
+    j = js ? cJSON_Parse(js) : NULL;
+    const cJSON *embedded = cJSON_GetObjectItem(j, "decision");
+    CHECK(chose && embedded);
+    if (chose && embedded) {
+        CHECK_STR_EQ(cJSON_GetObjectItem(chose, "recommended")->valuestring,
+                     cJSON_GetObjectItem(embedded, "recommended")->valuestring);
+        /* 50 $/M makes fast the most expensive: no longer recommended */
+        CHECK(strcmp(cJSON_GetObjectItem(chose, "recommended")->valuestring, "fast") != 0);
+        const cJSON *x, *y = cJSON_GetObjectItem(embedded, "backends")->child;
+        cJSON_ArrayForEach(x, cJSON_GetObjectItem(chose, "backends")) {
+            CHECK_NEAR(cJSON_GetObjectItem(x, "cost_per_1k")->valuedouble,
+                       cJSON_GetObjectItem(y, "cost_per_1k")->valuedouble, 1e-12);
+            y = y->next;
+        }
+    }
+    cJSON_Delete(chose);
+    cJSON_Delete(j);
+    free(js);
+    free(path);
+    free(prices);
+    free(rout);
+
     /* bad input: exit 2 with a message naming the problem */
     static const struct {
         const char *args[6];
