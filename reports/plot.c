@@ -27,7 +27,8 @@
 extern char **environ;
 
 #define SVG_TERM "set terminal svg size 760,440 noenhanced font 'sans,12' background '#ffffff'\n"
-#define PNG_TERM "set terminal pngcairo size 1140,660 noenhanced font 'sans,12' background '#ffffff'\n"
+#define PNG_TERM \
+    "set terminal pngcairo size 1140,660 noenhanced font 'sans,12' background '#ffffff'\n"
 
 struct point {
     double x, y, lo, hi;
@@ -279,8 +280,10 @@ static int quality_bars(struct ctx *c, const char *suite)
                 "set xrange [0.4:%zu.6]\nset xtics nomirror\nset key below\n", n);
     if (lo >= 0)
         buf_adds(s, "set yrange [0:*]\n");
-    buf_addf(s, "plot '%s.dat' using 1:2:xticlabels(5) with boxes lc rgb '#6baed6' title 'mean', \\\n"
-                "     '' using 1:2:3:4 with yerrorbars lc rgb '#000000' pt 7 ps 0.5 title '%g%% interval'\n",
+    buf_addf(s, "plot '%s.dat' using 1:2:xticlabels(5) with boxes lc rgb '#6baed6' "
+                "title 'mean', \\\n"
+                "     '' using 1:2:3:4 with yerrorbars lc rgb '#000000' pt 7 ps 0.5 "
+                "title '%g%% interval'\n",
              name, 100 * rp->agg->opt.level);
     end(c, p);
     return 0;
@@ -319,8 +322,8 @@ static int latency_cdf(struct ctx *c)
                 buf_addf(&data, "%.10g %.10g\n", v[i], (double)(i + 1) / (double)n);
             if ((n - 1) % step)
                 buf_addf(&data, "%.10g 1\n", v[n - 1]);
-            buf_addf(&cmd, "%s'%s' index %zu using 1:2 with steps lw 2 title ", blocks ? ", \\\n     " : "",
-                     "latency_cdf.dat", blocks);
+            buf_addf(&cmd, "%s'latency_cdf.dat' index %zu using 1:2 with steps lw 2 title ",
+                     blocks ? ", \\\n     " : "", blocks);
             gp_string(&cmd, rp->backends[b]);
             blocks++;
         }
@@ -339,7 +342,8 @@ static int latency_cdf(struct ctx *c)
             struct buf *s = &c->script;
             buf_adds(s, "set xlabel 'end-to-end latency (ms)'\nset ylabel 'share of requests'\n"
                         "set yrange [0:1.02]\nset key bottom right box opaque\n"
-                        "set arrow from graph 0, first 0.95 to graph 1, first 0.95 nohead dt 2 lc rgb '#888888'\n"
+                        "set arrow from graph 0, first 0.95 to graph 1, first 0.95 nohead "
+                        "dt 2 lc rgb '#888888'\n"
                         "plot ");
             buf_add(s, cmd.ptr, cmd.len);
             buf_addc(s, '\n');
@@ -434,7 +438,8 @@ static void run_gnuplot(struct plot_set *ps, const char *dir)
     posix_spawn_file_actions_destroy(&fa);
     if (rc != 0) {
         snprintf(ps->why, sizeof(ps->why), "%s could not be started (%s)%s", ps->program,
-                 strerror(rc), rc == ENOENT ? ": install gnuplot (Debian package gnuplot-nox)" : "");
+                 strerror(rc),
+                 rc == ENOENT ? ": install gnuplot (Debian package gnuplot-nox)" : "");
     } else {
         int status = 0;
         while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
@@ -516,7 +521,8 @@ int plots_make(const struct report *rp, const char *dir, struct plot_set *out, s
         return -1;
     struct ctx c = { rp, dir, out, BUF_INIT, d, 0 };
     buf_init(&c.script, 0);
-    buf_adds(&c.script, "# plots.gp -- written by assay report; run: gnuplot plots.gp\nset encoding utf8\ncd ");
+    buf_adds(&c.script, "# plots.gp -- written by assay report; run: gnuplot plots.gp\n"
+                        "set encoding utf8\ncd ");
     gp_string(&c.script, dir);
     buf_addc(&c.script, '\n');
     int rc = 0;

@@ -23,7 +23,8 @@ struct plot {
     char name[96];         /* file stem in the plot folder */
     char title[256];
     char caption[512];     /* what the plot shows and how to read it */
-    char *svg;             /* inline-ready SVG (prolog stripped, ids prefixed); owned, NULL if not drawn */
+    char *svg;             /* inline-ready SVG (prolog stripped, ids prefixed); owned,
+                              NULL if not drawn */
 };
 
 struct plot_set {

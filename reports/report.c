@@ -144,7 +144,8 @@ static void key_cells(struct table *t, const struct group *g, const char *label)
 
 enum { S_SUITE, S_BACKEND, S_REQ, S_QUALITY, S_ERR, S_P95, S_TTFT, S_COST1K, S_MONTHLY };
 
-static void summary_row(struct report *rp, struct table *t, const struct group *g, const char *label)
+static void summary_row(struct report *rp, struct table *t, const struct group *g,
+                        const char *label)
 {
     const struct group_cost *gc = &rp->cost[group_index(rp, g)];
     const struct metric_agg *pm = g->primary ? group_metric(g, g->primary) : NULL;
@@ -189,7 +190,8 @@ static void build_summary(struct report *rp)
 
 enum { Q_SUITE, Q_BACKEND, Q_METRIC, Q_PRIMARY, Q_KIND, Q_N, Q_FAILED, Q_MEAN };
 
-static void quality_rows(struct report *rp, struct table *t, const struct group *g, const char *label)
+static void quality_rows(struct report *rp, struct table *t, const struct group *g,
+                         const char *label)
 {
     for (size_t j = 0; j < g->nmetrics; j++) {
         const struct metric_agg *m = &g->metrics[j];
@@ -280,7 +282,8 @@ static const struct dist *dist_pick(const struct group *g, const char *key)
     return &g->e2e;
 }
 
-static void latency_row(struct report *rp, struct table *t, const struct group *g, const char *label)
+static void latency_row(struct report *rp, struct table *t, const struct group *g,
+                        const char *label)
 {
     const struct dist *x = dist_pick(g, t->key);
     key_cells(t, g, label);
@@ -506,8 +509,9 @@ static void build_sample_size(struct report *rp)
         { "items_needed", "items needed", FMT_INT, 0 },
         { "verdict", "verdict", FMT_TEXT, 0 },
     };
-    struct table *t = new_table(rp, "sample_size", "Sample size: items needed to detect a difference",
-                                cols, sizeof(cols) / sizeof(cols[0]), 3);
+    struct table *t = new_table(rp, "sample_size",
+                                "Sample size: items needed to detect a difference", cols,
+                                sizeof(cols) / sizeof(cols[0]), 3);
     for (size_t i = 0; i < rp->pw.n; i++) {
         const struct pair_cmp *c = &rp->pw.c[i];
         char pair[256], v[128];
@@ -572,7 +576,8 @@ static void build_slices(struct report *rp)
                 add_unique(&slices, &nsl, a->groups[i].slice);
         for (size_t k = 0; k < nsl; k++)
             for (size_t b = 0; b < rp->nbackends; b++) {
-                const struct group *g = aggregate_find(a, rp->backends[b], rp->suites[s], slices[k]);
+                const struct group *g =
+                    aggregate_find(a, rp->backends[b], rp->suites[s], slices[k]);
                 if (!g)
                     continue;
                 const struct metric_agg *pm = g->primary ? group_metric(g, g->primary) : NULL;
@@ -804,7 +809,8 @@ static void each_fact(const struct report *rp, fact_fn *fn, void *ud)
             g = aggregate_find(rp->agg, rp->backends[k], rp->suites[i], "");
         buf_addf(&b, "%s%s", i ? ", " : "", rp->suites[i]);
         if (g && g->primary)
-            buf_addf(&b, " (%s, %s is better)", g->primary, g->higher_is_better ? "higher" : "lower");
+            buf_addf(&b, " (%s, %s is better)", g->primary,
+                     g->higher_is_better ? "higher" : "lower");
     }
     fn(ud, "suites", b.ptr);
     buf_release(&b);

@@ -38,7 +38,8 @@ struct report_options {
 /* Per aggregate group (same index as aggregate.groups). */
 struct group_cost {
     int priced;                 /* a price is known (config, pricing file or recorded cost) */
-    const char *basis;          /* "per token", "per request", "per token + request", "per hour", "none" */
+    const char *basis;          /* "per token", "per request", "per token + request",
+                                   "per hour", "recorded", "none" */
     const char *note;           /* the decision engine's cost rule, borrowed */
     double per_request, per_1k; /* USD, amortised */
     double run_usd;             /* per_request * requests: this group as run */

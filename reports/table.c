@@ -113,7 +113,8 @@ static void format_like(enum cell_fmt fmt, double v, double ref, char *out, size
         if (fmt == FMT_MS)
             fmt_thousands(v, small ? 1 : 0, out, n);
         else
-            snprintf(out, n, fmt == FMT_DIFF ? (small ? "%+.3f" : "%+.2f") : (small ? "%.3f" : "%.2f"), v);
+            snprintf(out, n, fmt == FMT_DIFF ? (small ? "%+.3f" : "%+.2f")
+                                             : (small ? "%.3f" : "%.2f"), v);
         return;
     }
     table_format_value(fmt, v, out, n);
