@@ -30,11 +30,11 @@ static const char *basis_of(const struct pricing *p, int recorded)
     return recorded ? "recorded" : "none";
 }
 
+/* The record's judge total (docs/records.md: judge.usd). */
 static double judge_cost(const struct rec *x)
 {
     const cJSON *j = cJSON_GetObjectItemCaseSensitive(x->json, "judge");
-    const cJSON *usd = cJSON_GetObjectItemCaseSensitive(
-        cJSON_GetObjectItemCaseSensitive(j, "cost"), "usd");
+    const cJSON *usd = cJSON_GetObjectItemCaseSensitive(j, "usd");
     return cJSON_IsNumber(usd) ? usd->valuedouble : 0;
 }
 

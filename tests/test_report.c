@@ -57,8 +57,9 @@ static char *known_run(void)
     for (int i = 0; i < 10; i++) {
         char item[8];
         snprintf(item, sizeof(item), "q%d", i);
+        /* an LLM judge scored A's answers here: its cost is kept apart */
         rec(&b, "p", item, "A", "ok", 5000 + 10.0 * i, 500, "{\"j\":{\"pass\":true}}",
-            "{\"usd\":0.001}", 0);
+            "{\"usd\":0.001},\"judge\":{\"backend\":\"J\",\"requests\":[],\"usd\":0.25}", 0);
         rec(&b, "p", item, "C", "ok", 5000 + 10.0 * i, 60, "{\"j\":{\"pass\":false}}", "null", i == 9);
     }
     buf_adds(&b, "{\"schema\":1,\"suite\":\"p\",\"ite");   /* torn */
@@ -176,6 +177,11 @@ static void test_known_figures(const char *dir)
     r = find_row(c, "p", "A");
     CHECK_NEAR(num(c, r, "cost_per_pass_usd"), 0.001, 1e-15); /* $0.01 over 10 passes */
     CHECK(c->note && strstr(c->note, "A 2026-01-01"));
+    CHECK_NEAR(num(c, find_row(c, "p", "A"), "judge_usd"), 2.5, 1e-12);
+    CHECK_NEAR(num(c, find_row(c, "s", "A"), "judge_usd"), 0, 0);
+    CHECK_NEAR(num(c, find_row(c, REPORT_ALL, "A"), "judge_usd"), 2.5, 1e-12);
+    CHECK_NEAR(num(c, find_row(c, "p", "A"), "cost_per_request_usd"), 0.001, 1e-15);
+    CHECK(c->note && strstr(c->note, "Judge: LLM-as-judge cost, kept apart"));
 
     /* Pairwise on s: A > B on every item, A = C on average, C > B. */
     const struct table *pw = report_table(rp, "pairwise");
