@@ -711,7 +711,34 @@ static void admit(struct exchange *x)
         arm(x, x->gen.ttft_ms);
 }
 
-/* A fault that is part of the body: the stream (or body) breaks here. */
+/* A stream fault strikes (everything due before it has been sent). */
+static void break_stream(struct exchange *x)
+{
+    switch (x->fault) {
+    case FAULT_DROP:   /* once what was sent has left, reset */
+        x->phase = PH_DROP;
+        if (output_flushed(x))
+            abort_connection(x);
+        else
+            arm_in(x, 1);
+        return;
+    case FAULT_STALL:
+        x->phase = PH_STALL;
+        arm_in(x, x->model->stall_s * 1e3);
+        return;
+    default: {          /* stream_error; status faults never get here */
+        struct buf e = BUF_INIT;
+        x->proto->stream_error(x, &e);
+        send_chunk(x, &e);
+        buf_release(&e);
+        end_stream(x);
+        finish(x);
+        return;
+    }
+    }
+}
+
+/* The timer of an exchange: its next part is due. */
 static void on_tick(evutil_socket_t fd, short what, void *arg)
 {
     struct exchange *x = arg;
@@ -775,28 +802,8 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
         if (x->fault && x->next == x->fault_at && x->fault != FAULT_MALFORMED) {
             send_chunk(x, &out);
             buf_release(&out);
-            switch (x->fault) {
-            case FAULT_DROP:
-                x->phase = PH_DROP;
-                if (output_flushed(x))
-                    abort_connection(x);
-                else
-                    arm_in(x, 1);
-                return;
-            case FAULT_STALL:
-                x->phase = PH_STALL;
-                arm_in(x, x->model->stall_s * 1e3);
-                return;
-            default: {   /* stream_error, and status faults never get here */
-                struct buf e = BUF_INIT;
-                x->proto->stream_error(x, &e);
-                send_chunk(x, &e);
-                buf_release(&e);
-                end_stream(x);
-                finish(x);
-                return;
-            }
-            }
+            break_stream(x);
+            return;
         }
         size_t mark = out.len;
         x->proto->piece(x, x->next, &out);
@@ -817,24 +824,9 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
     }
     if (x->fault && x->fault_at >= g->n_pieces && x->fault != FAULT_MALFORMED) {
         /* A one-piece answer: the fault strikes after it. */
-        x->fault_at = g->n_pieces;
         send_chunk(x, &out);
         buf_release(&out);
-        x->next = g->n_pieces;
-        if (x->fault == FAULT_DROP) {
-            x->phase = PH_DROP;
-            arm_in(x, 1);
-        } else if (x->fault == FAULT_STALL) {
-            x->phase = PH_STALL;
-            arm_in(x, x->model->stall_s * 1e3);
-        } else {
-            struct buf e = BUF_INIT;
-            x->proto->stream_error(x, &e);
-            send_chunk(x, &e);
-            buf_release(&e);
-            end_stream(x);
-            finish(x);
-        }
+        break_stream(x);
         return;
     }
     if (x->proto->close)
