@@ -364,7 +364,7 @@ static void test_suites(void)
         }
     }
     CHECK(hf > 0);
-    mock_stop(&m);
+    CHECK_INT_EQ(mock_stop_status(&m), 0);
 
     /* Every request was about a known item: the log names it. */
     FILE *f = fopen(log, "r");
