@@ -51,16 +51,20 @@ static void usage(FILE *f)
 /* === list === */
 
 struct tag_count {
-    char *name;
+    const char *name;
     char **values;
     size_t *counts;
     size_t n, cap;
 };
 
+#define MAX_TAGS 64
+
 static void count_tags(const struct suite *s, struct tag_count *tc, size_t ntags)
 {
+    const char *names[MAX_TAGS];
+    suite_tag_names(s, names, MAX_TAGS);
     for (size_t t = 0; t < ntags; t++) {
-        tc[t].name = s->dspec.tags[t].name;
+        tc[t].name = names[t];
         for (size_t i = 0; i < s->data.n; i++) {
             const cJSON *v = cJSON_GetObjectItemCaseSensitive(s->data.items[i].tags, tc[t].name);
             if (!cJSON_IsString(v))
@@ -82,10 +86,19 @@ static void count_tags(const struct suite *s, struct tag_count *tc, size_t ntags
     }
 }
 
+struct row {
+    const struct suite *s;
+    char *cols[6];   /* suite, task, items, primary metric, scorers, tags */
+};
+
 static void list_suites(const struct suite_set *set, int verbose)
 {
-    printf("%-16s %-14s %6s  %-22s %-28s %s\n", "suite", "task", "items", "primary metric",
-           "scorers", "tags (distinct values)");
+    static const char *const head[6] = { "suite", "task", "items", "primary metric", "scorers",
+                                         "tags (distinct values)" };
+    struct row *rows = xcalloc(set->n ? set->n : 1, sizeof(*rows));
+    size_t width[6];
+    for (int c = 0; c < 6; c++)
+        width[c] = strlen(head[c]);
     for (size_t i = 0; i < set->n; i++) {
         const struct suite *s = &set->v[i];
         struct buf sc, tags;
@@ -97,30 +110,25 @@ static void list_suites(const struct suite_set *set, int verbose)
             else
                 buf_addf(&sc, "%s%s=%s", k ? ", " : "", s->scorers[k].name, s->scorers[k].type);
         }
-        size_t ntags = s->dspec.ntags;
+        const char *names[MAX_TAGS];
+        size_t ntags = suite_tag_names(s, names, MAX_TAGS);
         struct tag_count *tc = xcalloc(ntags ? ntags : 1, sizeof(*tc));
         count_tags(s, tc, ntags);
         for (size_t t = 0; t < ntags; t++)
             buf_addf(&tags, "%s%s(%zu)", t ? ", " : "", tc[t].name, tc[t].n);
-        char primary[128];
-        if (s->primary_metric)
-            snprintf(primary, sizeof(primary), "%s %s", s->primary_metric,
-                     s->higher_is_better ? "(higher)" : "(lower)");
-        else
-            snprintf(primary, sizeof(primary), "-");
-        printf("%-16s %-14s %6zu  %-22s %-28s %s\n", s->name, s->task, s->data.n, primary,
-               sc.len ? sc.ptr : "-", tags.len ? tags.ptr : "-");
-        if (verbose) {
-            printf("    file: %s\n    dataset: %s\n", s->file, s->dataset_file);
-            if (*s->description)
-                printf("    %s\n", s->description);
-            for (size_t t = 0; t < ntags; t++) {
-                printf("    %s:", tc[t].name);
-                for (size_t k = 0; k < tc[t].n; k++)
-                    printf(" %s=%zu", tc[t].values[k], tc[t].counts[k]);
-                printf("\n");
-            }
-        }
+        rows[i].s = s;
+        rows[i].cols[0] = xstrdup(s->name);
+        rows[i].cols[1] = xstrdup(s->task);
+        rows[i].cols[2] = xasprintf("%zu", s->data.n);
+        rows[i].cols[3] = s->primary_metric
+                              ? xasprintf("%s %s", s->primary_metric,
+                                          s->higher_is_better ? "(higher)" : "(lower)")
+                              : xstrdup("-");
+        rows[i].cols[4] = xstrdup(sc.len ? sc.ptr : "-");
+        rows[i].cols[5] = xstrdup(tags.len ? tags.ptr : "-");
+        for (int c = 0; c < 6; c++)
+            if (strlen(rows[i].cols[c]) > width[c])
+                width[c] = strlen(rows[i].cols[c]);
         for (size_t t = 0; t < ntags; t++) {
             free(tc[t].values);
             free(tc[t].counts);
@@ -129,6 +137,35 @@ static void list_suites(const struct suite_set *set, int verbose)
         buf_release(&sc);
         buf_release(&tags);
     }
+    printf("%-*s  %-*s  %*s  %-*s  %-*s  %s\n", (int)width[0], head[0], (int)width[1], head[1],
+           (int)width[2], head[2], (int)width[3], head[3], (int)width[4], head[4], head[5]);
+    for (size_t i = 0; i < set->n; i++) {
+        char **c = rows[i].cols;
+        printf("%-*s  %-*s  %*s  %-*s  %-*s  %s\n", (int)width[0], c[0], (int)width[1], c[1],
+               (int)width[2], c[2], (int)width[3], c[3], (int)width[4], c[4], c[5]);
+        const struct suite *s = rows[i].s;
+        if (verbose) {
+            printf("    file: %s\n    dataset: %s\n", s->file, s->dataset_file);
+            if (*s->description)
+                printf("    %s\n", s->description);
+            const char *names[MAX_TAGS];
+            size_t ntags = suite_tag_names(s, names, MAX_TAGS);
+            struct tag_count *tc = xcalloc(ntags ? ntags : 1, sizeof(*tc));
+            count_tags(s, tc, ntags);
+            for (size_t t = 0; t < ntags; t++) {
+                printf("    %s:", tc[t].name);
+                for (size_t k = 0; k < tc[t].n; k++)
+                    printf(" %s=%zu", tc[t].values[k], tc[t].counts[k]);
+                printf("\n");
+                free(tc[t].values);
+                free(tc[t].counts);
+            }
+            free(tc);
+        }
+        for (int k = 0; k < 6; k++)
+            free(c[k]);
+    }
+    free(rows);
 }
 
 /* === show === */

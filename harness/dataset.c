@@ -50,6 +50,39 @@ long utf8_invalid_at(const char *s, size_t n)
     return -1;
 }
 
+/* Whitespace as Python's str.split() sees it: ASCII controls 9-13 and
+ * 28-31, U+0085 and the Unicode space separators. */
+static int is_space_cp(utf8proc_int32_t c)
+{
+    if (c == ' ' || (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x1F) || c == 0x85)
+        return 1;
+    utf8proc_category_t cat = utf8proc_category(c);
+    return cat == UTF8PROC_CATEGORY_ZS || cat == UTF8PROC_CATEGORY_ZL || cat == UTF8PROC_CATEGORY_ZP;
+}
+
+static size_t count_words(const char *s)
+{
+    size_t n = 0, len = strlen(s), i = 0;
+    int in_word = 0;
+    while (i < len) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(len - i), &cp);
+        i += k > 0 ? (size_t)k : 1;
+        int sp = k > 0 && is_space_cp(cp);
+        n += !sp && !in_word;
+        in_word = !sp;
+    }
+    return n;
+}
+
+static size_t count_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
 /* === the spec === */
 
 void dataset_spec_init(struct dataset_spec *spec)
@@ -85,6 +118,14 @@ void dataset_spec_release(struct dataset_spec *spec)
     free_strv(spec->inputs, spec->ninputs);
     free(spec->language);
     free(spec->suite_file);
+    for (size_t i = 0; i < spec->nlength_tags; i++) {
+        struct length_tag *lt = &spec->length_tags[i];
+        free(lt->name);
+        free(lt->field);
+        free(lt->bounds);
+        free_strv(lt->labels, lt->nbounds + 1);
+    }
+    free(spec->length_tags);
     dataset_spec_init(spec);
 }
 
@@ -217,11 +258,95 @@ static int format_from_path(const char *p, enum dataset_format *f)
     return 0;
 }
 
+/* "length_tags": [{"name": "length", "field": "document", "unit": "words",
+ *                  "bounds": [350, 600], "labels": ["short", "medium", "long"]}]
+ * Labels default to "<350", "350-599", ">=600". */
+static int parse_length_tags(const cJSON *v, const char *file, const char *path,
+                             struct dataset_spec *spec, struct diag *d)
+{
+    static const char *const keys[] = { "name", "field", "unit", "bounds", "labels", NULL };
+    if (!cJSON_IsArray(v))
+        return diag_fail_at(d, file, 0, path, "expected a list of length tags, got %s", json_kind(v));
+    size_t n = (size_t)cJSON_GetArraySize(v), i = 0;
+    spec->length_tags = xcalloc(n ? n : 1, sizeof(*spec->length_tags));
+    const cJSON *o;
+    int rc = 0;
+    cJSON_ArrayForEach(o, v) {
+        char p[256], pk[256];
+        jpath_index(p, sizeof(p), path, i++);
+        if (!cJSON_IsObject(o)) {
+            rc = diag_fail_at(d, file, 0, p, "expected an object, got %s", json_kind(o));
+            continue;
+        }
+        if (jv_known_keys(o, keys, file, p, d) < 0)
+            rc = -1;
+        const char *name = NULL, *field = NULL, *unit = "words";
+        const cJSON *bounds = NULL, *labels = NULL;
+        if (jv_string(o, "name", file, p, 1, &name, d) < 0 || jv_string(o, "field", file, p, 1, &field, d) < 0 ||
+            jv_string(o, "unit", file, p, 0, &unit, d) < 0 || jv_array(o, "bounds", file, p, 1, &bounds, d) < 0 ||
+            jv_array(o, "labels", file, p, 0, &labels, d) < 0) {
+            rc = -1;
+            continue;
+        }
+        struct length_tag *lt = &spec->length_tags[spec->nlength_tags++];
+        lt->name = xstrdup(name);
+        lt->field = xstrdup(field);
+        jpath_key(pk, sizeof(pk), p, "unit");
+        if (strcmp(unit, "words") != 0 && strcmp(unit, "chars") != 0)
+            rc = diag_fail_at(d, file, 0, pk, "expected \"words\" or \"chars\", got \"%s\"", unit);
+        lt->chars = strcmp(unit, "chars") == 0;
+        lt->nbounds = (size_t)cJSON_GetArraySize(bounds);
+        lt->bounds = xcalloc(lt->nbounds + 1, sizeof(long));
+        lt->labels = xcalloc(lt->nbounds + 1, sizeof(char *));
+        jpath_key(pk, sizeof(pk), p, "bounds");
+        if (lt->nbounds == 0)
+            rc = diag_fail_at(d, file, 0, pk, "expected at least one bound");
+        const cJSON *b;
+        size_t k = 0;
+        cJSON_ArrayForEach(b, bounds) {
+            double x = cJSON_GetNumberValue(b);
+            if (!cJSON_IsNumber(b) || x != floor(x) || x < 0 || x > 1e9 || (k && (long)x <= lt->bounds[k - 1])) {
+                char pb[256];
+                jpath_index(pb, sizeof(pb), pk, k);
+                rc = diag_fail_at(d, file, 0, pb, "expected ascending whole numbers");
+            }
+            lt->bounds[k++] = (long)x;
+        }
+        jpath_key(pk, sizeof(pk), p, "labels");
+        if (labels && (size_t)cJSON_GetArraySize(labels) != lt->nbounds + 1)
+            rc = diag_fail_at(d, file, 0, pk, "expected %zu labels (one more than bounds), got %d",
+                              lt->nbounds + 1, cJSON_GetArraySize(labels));
+        for (k = 0; k <= lt->nbounds; k++) {
+            const cJSON *l = labels ? cJSON_GetArrayItem(labels, (int)k) : NULL;
+            if (labels && !cJSON_IsString(l)) {
+                char pl[256];
+                jpath_index(pl, sizeof(pl), pk, k);
+                rc = diag_fail_at(d, file, 0, pl, "expected a label (a string), got %s", json_kind(l));
+            }
+            if (cJSON_IsString(l))
+                lt->labels[k] = xstrdup(l->valuestring);
+            else if (k == 0)
+                lt->labels[k] = xasprintf("<%ld", lt->bounds[0]);
+            else if (k == lt->nbounds)
+                lt->labels[k] = xasprintf(">=%ld", lt->bounds[k - 1]);
+            else
+                lt->labels[k] = xasprintf("%ld-%ld", lt->bounds[k - 1], lt->bounds[k] - 1);
+        }
+        for (size_t t = 0; t < spec->ntags; t++) {
+            if (strcmp(spec->tags[t].name, name) == 0) {
+                jpath_key(pk, sizeof(pk), p, "name");
+                rc = diag_fail_at(d, file, 0, pk, "tag \"%s\" is also mapped in dataset.tags", name);
+            }
+        }
+    }
+    return rc;
+}
+
 int dataset_spec_parse(const cJSON *block, const char *file, const char *path,
                        struct dataset_spec *spec, struct diag *d)
 {
     static const char *const keys[] = { "path", "format", "quoting", "id", "fields", "references",
-                                        "gold", "tags", "input", "language", NULL };
+                                        "gold", "tags", "input", "language", "length_tags", NULL };
     dataset_spec_init(spec);
     spec->suite_file = xstrdup(file);
     if (!cJSON_IsObject(block))
@@ -303,6 +428,12 @@ int dataset_spec_parse(const cJSON *block, const char *file, const char *path,
         rc = -1;
     if (lang)
         spec->language = xstrdup(lang);
+
+    if ((v = cJSON_GetObjectItemCaseSensitive(block, "length_tags"))) {
+        jpath_key(p, sizeof(p), path, "length_tags");
+        if (parse_length_tags(v, file, p, spec, d) < 0)
+            rc = -1;
+    }
 
     /* input and language name the suite's fields: with an explicit map
      * they must be among them. */
@@ -568,6 +699,22 @@ static int map_item(struct loader *L, const cJSON *src, long line, struct diag *
         field_render(v, &b);
         cJSON_AddStringToObject(tags, spec->tags[i].name, b.ptr);
         buf_release(&b);
+    }
+
+    for (size_t i = 0; i < spec->nlength_tags; i++) {
+        const struct length_tag *lt = &spec->length_tags[i];
+        const cJSON *v = field_lookup(obj, lt->field);
+        if (!cJSON_IsString(v)) {
+            diag_fail_at(d, L->file, line, NULL,
+                         "item \"%s\": length tag \"%s\" measures field \"%s\": expected a string, got %s",
+                         id, lt->name, lt->field, json_kind(v));
+            goto fail;
+        }
+        size_t len = lt->chars ? count_chars(v->valuestring) : count_words(v->valuestring);
+        size_t k = 0;
+        while (k < lt->nbounds && (long)len >= lt->bounds[k])
+            k++;
+        cJSON_AddStringToObject(tags, lt->name, lt->labels[k]);
     }
 
     if (spec->language) {

@@ -34,6 +34,17 @@ struct field_map {
     char *source;   /* the file's field path or column name */
 };
 
+/* A tag computed from a text's length, for files without one: the item's
+ * tag `name` is the label of the first bound the length is below. */
+struct length_tag {
+    char *name;                   /* the tag, e.g. "length" */
+    char *field;                  /* the suite field measured */
+    int chars;                    /* 1: code points; 0: whitespace-separated words */
+    long *bounds;                 /* ascending; nbounds + 1 labels */
+    size_t nbounds;
+    char **labels;
+};
+
 /* The "dataset" block of a suite, parsed. All strings owned. */
 struct dataset_spec {
     char *path;                   /* as written in the suite */
@@ -52,6 +63,8 @@ struct dataset_spec {
     size_t ninputs;
     char *language;               /* suite field holding the answer's language, or NULL */
     char *suite_file;             /* the suite that holds the block, for messages */
+    struct length_tag *length_tags;
+    size_t nlength_tags;
 };
 
 struct item {

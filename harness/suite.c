@@ -722,11 +722,14 @@ static void check_items(struct ctx *c, struct suite *s)
             s->prompt.assistant = template_compile(def, c->file, "prompt.assistant", c->d);
     }
     if (s->few_shot.same_tag) {
+        const char *names[64];
+        size_t n = suite_tag_names(s, names, 64);
         int found = 0;
-        for (size_t i = 0; i < s->dspec.ntags; i++)
-            found |= strcmp(s->dspec.tags[i].name, s->few_shot.same_tag) == 0;
+        for (size_t i = 0; i < n; i++)
+            found |= strcmp(names[i], s->few_shot.same_tag) == 0;
         if (!found)
-            fail(c, "few_shot.same_tag", "\"%s\" is not one of dataset.tags", s->few_shot.same_tag);
+            fail(c, "few_shot.same_tag", "\"%s\" is not one of dataset.tags or dataset.length_tags",
+                 s->few_shot.same_tag);
     }
     for (size_t i = 0; i < s->few_shot.nids; i++) {
         if (!dataset_find(&s->data, s->few_shot.ids[i])) {
@@ -1185,6 +1188,16 @@ const cJSON *suite_item_schema(const struct suite *s, const struct item *it)
         return cJSON_IsObject(v) ? v : NULL;
     }
     return NULL;
+}
+
+size_t suite_tag_names(const struct suite *s, const char **out, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->dspec.ntags && n < max; i++)
+        out[n++] = s->dspec.tags[i].name;
+    for (size_t i = 0; i < s->dspec.nlength_tags && n < max; i++)
+        out[n++] = s->dspec.length_tags[i].name;
+    return n;
 }
 
 const struct scorer_spec *suite_scorer(const struct suite *s, const char *name)

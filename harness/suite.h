@@ -192,6 +192,10 @@ const cJSON *suite_item_schema(const struct suite *s, const struct item *it);
 /* Item number of it within s->data. */
 size_t suite_item_index(const struct suite *s, const struct item *it);
 
+/* The names of the items' tags: dataset.tags, then dataset.length_tags.
+ * Borrowed; returns how many (at most max). */
+size_t suite_tag_names(const struct suite *s, const char **out, size_t max);
+
 /* The scorer instance called name, or NULL. */
 const struct scorer_spec *suite_scorer(const struct suite *s, const char *name);
 

@@ -150,8 +150,8 @@ static const char *attr_text(const cJSON *v, char *buf, size_t n)
     return NULL;
 }
 
-static struct pricing backend_pricing(const struct run *r, const struct constraints *c,
-                                      const char *backend)
+struct pricing decide_pricing(const struct run *r, const struct constraints *c,
+                              const char *backend)
 {
     struct pricing p;
     memset(&p, 0, sizeof(p));
@@ -193,6 +193,15 @@ static double request_cost(const struct group *g, const struct group *pooled,
     }
     *note = "per hour at the stated utilisation of the measured throughput";
     return per_req + cost_hourly_per_request(p->per_hour, tput, c->utilisation);
+}
+
+double decide_request_cost(const struct run *r, const struct aggregate *a,
+                           const struct constraints *c, const struct group *g, const char **note)
+{
+    struct pricing p = decide_pricing(r, c, g->backend);
+    const struct group *pooled = aggregate_find(a, g->backend, "*", "");
+    *note = NULL;
+    return request_cost(g, pooled ? pooled : g, &p, c, note);
 }
 
 static double share_of(const struct constraints *c, const char *suite, double dflt)
@@ -330,7 +339,7 @@ int decide(const struct run *r, const struct aggregate *a, const struct constrai
         cd->quality = xcalloc(dc->nsuites + 1, sizeof(double));
         cd->quality_lo = xcalloc(dc->nsuites + 1, sizeof(double));
         cd->quality_hi = xcalloc(dc->nsuites + 1, sizeof(double));
-        struct pricing p = backend_pricing(r, c, cd->backend);
+        struct pricing p = decide_pricing(r, c, cd->backend);
         double cost = 0, covered = 0;
         for (size_t s = 0; s < dc->nsuites; s++) {
             cd->quality[s] = cd->quality_lo[s] = cd->quality_hi[s] = NAN;
@@ -499,7 +508,7 @@ int decide(const struct run *r, const struct aggregate *a, const struct constrai
                 ok = 0;
             if (!ok)
                 continue;
-            struct pricing p = backend_pricing(r, c, cd->backend);
+            struct pricing p = decide_pricing(r, c, cd->backend);
             const char *note;
             double cost = request_cost(g, aggregate_find(a, cd->backend, "*", ""), &p, c, &note) * 1000;
             double q = cd->quality[s];

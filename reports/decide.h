@@ -122,6 +122,16 @@ int  decide(const struct run *r, const struct aggregate *a, const struct constra
             struct decision *out, struct diag *d);
 void decision_release(struct decision *dc);
 
+/* The prices used for a backend: the pricing file's entry if c has a
+ * file naming it, else run.json's backends[].pricing (set = 0 if none). */
+struct pricing decide_pricing(const struct run *r, const struct constraints *c,
+                              const char *backend);
+/* Cost per request of one aggregate group (any suite or slice) by the
+ * rules above: recorded cost plus the amortised per-hour price; *note
+ * says which rule applied (borrowed static text). */
+double decide_request_cost(const struct run *r, const struct aggregate *a,
+                           const struct constraints *c, const struct group *g, const char **note);
+
 /* Renderings: terminal/Markdown text and JSON (returns owned cJSON). */
 void   decision_print(const struct decision *dc, const struct constraints *c, int markdown,
                       FILE *f);

@@ -16,11 +16,13 @@
  * orders where both sides have n-grams, then one F-beta, times 100. */
 #include "chrf.h"
 #include "sacrebleu.h"
+#include "scorer.h"
 #include "seqtab.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness/util/jsonv.h"
 #include "harness/util/xalloc.h"
 
 void chrf_opts_init(struct chrf_opts *o)
@@ -174,38 +176,42 @@ static void load_side(struct chrf *c, struct side *s, const char *text)
     }
 }
 
-/* Counts the order-n n-grams of seq under tag: into c (the hypothesis,
- * gen 0) or into b under generation gen (a reference). Returns how many
- * there are. */
-static long count_order(struct chrf *c, uint32_t tag, const int32_t *seq, size_t len, int n,
-                        long gen)
+/* Counts the n-grams of orders 1..maxn of seq, order n under tag
+ * first_tag + n - 1: into c (the hypothesis, gen 0) or into b under
+ * generation gen (a reference). Each start position extends one hash
+ * state through the orders. per_order[n - 1] = how many of order n. */
+static void count_orders(struct chrf *c, uint32_t first_tag, const int32_t *seq, size_t len,
+                         int maxn, long gen, long per_order[])
 {
-    if (len < (size_t)n)
-        return 0;
-    for (size_t i = 0; i + n <= len; i++) {
-        size_t e = seqtab_get(&c->grams, tag, seq + i, (uint32_t)n);
-        struct seqtab_entry *x = &c->grams.e[e];
-        if (gen == 0) {
-            x->c++;
-        } else {
-            if (x->gen != gen) {
-                x->gen = gen;
-                x->b = 0;
+    for (int n = 1; n <= maxn; n++)
+        per_order[n - 1] = len >= (size_t)n ? (long)(len - n + 1) : 0;
+    for (size_t i = 0; i < len; i++) {
+        uint64_t state = SEQTAB_HASH_INIT;
+        for (int n = 1; n <= maxn && i + n <= len; n++) {
+            state = seqtab_hash_step(state, seq[i + n - 1]);
+            uint32_t tag = first_tag + (uint32_t)n - 1;
+            size_t e = seqtab_get_hashed(&c->grams, tag, seq + i, (uint32_t)n,
+                                         seqtab_hash_final(state, tag, (uint32_t)n));
+            struct seqtab_entry *x = &c->grams.e[e];
+            if (gen == 0) {
+                x->c++;
+            } else {
+                if (x->gen != gen) {
+                    x->gen = gen;
+                    x->b = 0;
+                }
+                x->b++;
             }
-            x->b++;
         }
     }
-    return (long)(len - n + 1);
 }
 
 /* All orders of one side; per_order[k] = its n-grams of order k. */
 static void count_side(struct chrf *c, const struct side *s, long gen, long per_order[])
 {
-    int k = 0;
-    for (int n = 1; n <= c->o.char_order; n++, k++)
-        per_order[k] = count_order(c, (uint32_t)k, s->chars, s->nchars, n, gen);
-    for (int n = 1; n <= c->o.word_order; n++, k++)
-        per_order[k] = count_order(c, (uint32_t)k, s->ids, s->nids, n, gen);
+    count_orders(c, 0, s->chars, s->nchars, c->o.char_order, gen, per_order);
+    count_orders(c, (uint32_t)c->o.char_order, s->ids, s->nids, c->o.word_order, gen,
+                 per_order + c->o.char_order);
 }
 
 int chrf_segment(struct chrf *c, const char *hyp, const char *const *refs, size_t nrefs,
@@ -323,3 +329,94 @@ void chrf_format(const struct chrf_opts *o, double score, const char *sig, int w
         buf_addf(out, "|%s", sig);
     buf_addf(out, " = %.*f", width, score);
 }
+
+/* ===== item scorer "chrf" =====
+ *
+ * Sentence chrF per item (sacreBLEU's CHRF(...).sentence_score). Options:
+ * char_order, word_order (2 = chrF++), beta, lowercase, whitespace,
+ * eps_smoothing. Output: score (0-100), stats (per order [hyp, ref,
+ * match] of the chosen reference: summing them over items gives corpus
+ * chrF), name ("chrF2++") and the signature. */
+
+struct chrf_scorer {
+    struct chrf_opts o;
+    struct chrf *ctx;
+};
+
+static void chrf_scorer_release(void *state)
+{
+    struct chrf_scorer *s = state;
+    if (s) {
+        chrf_free(s->ctx);
+        free(s);
+    }
+}
+
+static void *chrf_scorer_configure(const cJSON *options, const char *file, const char *path,
+                                   struct diag *d)
+{
+    static const char *const keys[] = {
+        "char_order", "word_order", "beta", "lowercase", "whitespace", "eps_smoothing", NULL,
+    };
+    if (options && !cJSON_IsObject(options)) {
+        diag_fail_at(d, file, 0, path, "expected an object of options");
+        return NULL;
+    }
+    if (jv_known_keys(options, keys, file, path, d) < 0)
+        return NULL;
+    struct chrf_opts o;
+    chrf_opts_init(&o);
+    long co = o.char_order, wo = o.word_order, beta = o.beta;
+    if (jv_int(options, "char_order", file, path, 0, 0, CHRF_MAX_ORDERS, &co, d) < 0 ||
+        jv_int(options, "word_order", file, path, 0, 0, CHRF_MAX_ORDERS, &wo, d) < 0 ||
+        jv_int(options, "beta", file, path, 0, 0, 1000, &beta, d) < 0 ||
+        jv_bool(options, "lowercase", file, path, 0, &o.lowercase, d) < 0 ||
+        jv_bool(options, "whitespace", file, path, 0, &o.whitespace, d) < 0 ||
+        jv_bool(options, "eps_smoothing", file, path, 0, &o.eps_smoothing, d) < 0)
+        return NULL;
+    o.char_order = (int)co;
+    o.word_order = (int)wo;
+    o.beta = (int)beta;
+    const char *why = chrf_opts_check(&o);
+    if (why) {
+        diag_fail_at(d, file, 0, path, "%s", why);
+        return NULL;
+    }
+    struct chrf_scorer *s = xcalloc(1, sizeof(*s));
+    s->o = o;
+    s->ctx = chrf_new(&o);
+    return s;
+}
+
+static int chrf_scorer_score(void *state, const struct score_item *it, cJSON *out, struct diag *d)
+{
+    struct chrf_scorer *s = state;
+    struct chrf_stats st;
+    if (chrf_segment(s->ctx, it->hyp, it->refs, it->nrefs, &st, d) < 0)
+        return -1;
+    int nrefs = 0;
+    for (size_t i = 0; i < it->nrefs; i++)
+        nrefs += it->refs[i] != NULL;
+    cJSON_AddNumberToObject(out, "score", chrf_score(&s->o, &st));
+    cJSON *stats = cJSON_AddArrayToObject(out, "stats");
+    for (int k = 0; k < s->o.char_order + s->o.word_order; k++) {
+        double row[3] = { (double)st.v[k][0], (double)st.v[k][1], (double)st.v[k][2] };
+        cJSON_AddItemToArray(stats, cJSON_CreateDoubleArray(row, 3));
+    }
+    struct buf b = BUF_INIT;
+    chrf_name(&s->o, &b);
+    cJSON_AddStringToObject(out, "name", b.ptr);
+    buf_reset(&b);
+    chrf_signature(&s->o, nrefs, 0, &b);
+    cJSON_AddStringToObject(out, "signature", b.ptr);
+    buf_release(&b);
+    return 0;
+}
+
+const struct scorer_ops scorer_chrf = {
+    .type = "chrf",
+    .summary = "sentence chrF / chrF++ as sacreBLEU 2.6.0 (0-100)",
+    .configure = chrf_scorer_configure,
+    .score = chrf_scorer_score,
+    .release = chrf_scorer_release,
+};

@@ -24,12 +24,14 @@
  * numbers (rows depend only on the prefix and the constant lengths). */
 #include "ter.h"
 #include "sacrebleu.h"
+#include "scorer.h"
 #include "seqtab.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness/util/jsonv.h"
 #include "harness/util/xalloc.h"
 
 #define MAX_SHIFT_SIZE 10
@@ -536,3 +538,74 @@ void ter_format(double score, const char *sig, int width, struct buf *out)
         buf_addf(out, "|%s", sig);
     buf_addf(out, " = %.*f", width, score);
 }
+
+/* ===== item scorer "ter" =====
+ *
+ * Sentence TER per item (sacreBLEU's TER(...).sentence_score; lower is
+ * better, may exceed 100). Options: normalized, no_punct, asian_support,
+ * case_sensitive. Output: score, num_edits, ref_length (summing both over
+ * items gives corpus TER) and the signature. */
+
+struct ter_scorer {
+    struct ter_opts o;
+    struct ter *ctx;
+};
+
+static void ter_scorer_release(void *state)
+{
+    struct ter_scorer *s = state;
+    if (s) {
+        ter_free(s->ctx);
+        free(s);
+    }
+}
+
+static void *ter_scorer_configure(const cJSON *options, const char *file, const char *path,
+                                  struct diag *d)
+{
+    static const char *const keys[] = {
+        "normalized", "no_punct", "asian_support", "case_sensitive", NULL,
+    };
+    if (options && !cJSON_IsObject(options)) {
+        diag_fail_at(d, file, 0, path, "expected an object of options");
+        return NULL;
+    }
+    struct ter_opts o = { 0 };
+    if (jv_known_keys(options, keys, file, path, d) < 0 ||
+        jv_bool(options, "normalized", file, path, 0, &o.normalized, d) < 0 ||
+        jv_bool(options, "no_punct", file, path, 0, &o.no_punct, d) < 0 ||
+        jv_bool(options, "asian_support", file, path, 0, &o.asian_support, d) < 0 ||
+        jv_bool(options, "case_sensitive", file, path, 0, &o.case_sensitive, d) < 0)
+        return NULL;
+    struct ter_scorer *s = xcalloc(1, sizeof(*s));
+    s->o = o;
+    s->ctx = ter_new(&o);
+    return s;
+}
+
+static int ter_scorer_score(void *state, const struct score_item *it, cJSON *out, struct diag *d)
+{
+    struct ter_scorer *s = state;
+    struct ter_stats st;
+    if (ter_segment(s->ctx, it->hyp, it->refs, it->nrefs, &st, d) < 0)
+        return -1;
+    int nrefs = 0;
+    for (size_t i = 0; i < it->nrefs; i++)
+        nrefs += it->refs[i] != NULL;
+    struct buf sig = BUF_INIT;
+    ter_signature(&s->o, nrefs, 0, &sig);
+    cJSON_AddNumberToObject(out, "score", ter_score(&st));
+    cJSON_AddNumberToObject(out, "num_edits", (double)st.num_edits);
+    cJSON_AddNumberToObject(out, "ref_length", st.ref_length);
+    cJSON_AddStringToObject(out, "signature", sig.ptr);
+    buf_release(&sig);
+    return 0;
+}
+
+const struct scorer_ops scorer_ter = {
+    .type = "ter",
+    .summary = "sentence TER as sacreBLEU 2.6.0 (0-100+, lower is better)",
+    .configure = ter_scorer_configure,
+    .score = ter_scorer_score,
+    .release = ter_scorer_release,
+};

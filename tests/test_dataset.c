@@ -141,6 +141,32 @@ static void jsonl_mapping(void)
     free(path);
 }
 
+static void length_tags(void)
+{
+    /* Computed tags: words (Unicode whitespace) or characters (code points). */
+    struct dataset_spec spec;
+    struct diag d;
+    CHECK_INT_EQ(spec_from("{\"path\":\"mini.jsonl\",\"fields\":[\"document\"],"
+                           "\"length_tags\":[{\"name\":\"len\",\"field\":\"document\",\"bounds\":[8,11],"
+                           "\"labels\":[\"short\",\"mid\",\"long\"]},"
+                           "{\"name\":\"chars\",\"field\":\"document\",\"unit\":\"chars\",\"bounds\":[20,50]}]}",
+                           &spec, &d), 0);
+    char *path = fixture("mini.jsonl");
+    struct dataset ds;
+    CHECK_MSG(dataset_load(&spec, path, &ds, &d) == 0, "%s", d.msg);
+    /* m-1: 11 words, 59 chars; m-2: 9 words, 50; m-3: 1 word, 16; m-5: 47 chars. */
+    CHECK_STR_EQ(tag(&ds.items[0], "len"), "long");
+    CHECK_STR_EQ(tag(&ds.items[0], "chars"), ">=50");
+    CHECK_STR_EQ(tag(&ds.items[1], "len"), "mid");
+    CHECK_STR_EQ(tag(&ds.items[1], "chars"), ">=50");        /* exactly 50 */
+    CHECK_STR_EQ(tag(&ds.items[4], "chars"), "20-49");
+    CHECK_STR_EQ(tag(&ds.items[2], "len"), "short");
+    CHECK_STR_EQ(tag(&ds.items[2], "chars"), "<20");
+    dataset_release(&ds);
+    dataset_spec_release(&spec);
+    free(path);
+}
+
 static void csv_mapping(void)
 {
     struct dataset_spec spec;
@@ -288,12 +314,24 @@ static void errors(void)
     ERR("{\"path\":\"data.jsonl\",\"fields\":3}", "data.jsonl", "",
         "s.json: dataset.fields: expected an object {\"name\": \"source field\"} or a list of names, got 3");
     ERR("{\"path\":\"\"}", "data.jsonl", "", "s.json: dataset.path: empty path");
+    ERR("{\"path\":\"data.jsonl\",\"length_tags\":[{\"name\":\"l\",\"field\":\"text\",\"bounds\":[5,5]}]}",
+        "data.jsonl", "", "s.json: dataset.length_tags[0].bounds[1]: expected ascending whole numbers");
+    ERR("{\"path\":\"data.jsonl\",\"length_tags\":[{\"name\":\"l\",\"field\":\"text\",\"bounds\":[5],\"labels\":[\"a\"]}]}",
+        "data.jsonl", "", "s.json: dataset.length_tags[0].labels: expected 2 labels (one more than bounds), got 1");
+    ERR("{\"path\":\"data.jsonl\",\"length_tags\":[{\"name\":\"l\",\"field\":\"text\",\"bounds\":[5],\"unit\":\"tokens\"}]}",
+        "data.jsonl", "", "s.json: dataset.length_tags[0].unit: expected \"words\" or \"chars\", got \"tokens\"");
+    ERR("{\"path\":\"data.jsonl\",\"tags\":[\"l\"],\"length_tags\":[{\"name\":\"l\",\"field\":\"text\",\"bounds\":[5]}]}",
+        "data.jsonl", "", "s.json: dataset.length_tags[0].name: tag \"l\" is also mapped in dataset.tags");
+    ERR("{\"path\":\"data.jsonl\",\"length_tags\":[{\"name\":\"l\",\"field\":\"n\",\"bounds\":[5]}]}",
+        "data.jsonl", "{\"id\":\"a\",\"n\":3}\n",
+        "data.jsonl:1: item \"a\": length tag \"l\" measures field \"n\": expected a string, got a number");
     ERR("{\"format\":\"csv\"}", "data.jsonl", "", "s.json: dataset.path: missing, required");
 }
 
 int main(void)
 {
     jsonl_mapping();
+    length_tags();
     csv_mapping();
     char *tmp = test_tmpdir("dataset");
     if (chdir(tmp) < 0) {

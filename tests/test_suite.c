@@ -58,16 +58,20 @@ static void load_and_render(void)
     CHECK_CONTAINS(s.dataset_file, "tests/data/mini.jsonl");
     CHECK_INT_EQ(s.nscorers, 2);
     CHECK_STR_EQ(s.scorers[0].name, "rouge");     /* name defaults to the type */
-    CHECK_STR_EQ(s.scorers[1].name, "len");
-    CHECK_STR_EQ(s.scorers[1].type, "length");
+    CHECK_STR_EQ(s.scorers[1].name, "qa");
+    CHECK_STR_EQ(s.scorers[1].type, "squad");
     CHECK(s.scorers[0].ops == NULL);              /* not looked up */
+    struct suite strict;
+    CHECK_MSG(suite_load(path, 0, &strict, &d) == 0, "%s: %s", d.path, d.msg);
+    CHECK(strict.scorers[0].ops == scorer_find("rouge"));
+    suite_release(&strict);
     CHECK_STR_EQ(cJSON_GetStringValue(cJSON_GetArrayItem(
                      cJSON_GetObjectItem(s.scorers[0].options, "types"), 1)), "rougeLsum");
     CHECK_STR_EQ(s.primary_metric, "rouge.rougeLsum");
     CHECK_STR_EQ(s.primary_scorer, "rouge");
     CHECK_STR_EQ(s.primary_key, "rougeLsum");
     CHECK(s.higher_is_better);
-    CHECK(suite_scorer(&s, "len") == &s.scorers[1]);
+    CHECK(suite_scorer(&s, "qa") == &s.scorers[1]);
     CHECK(suite_scorer(&s, "nope") == NULL);
     CHECK_INT_EQ(s.noverrides, 2);
 
@@ -294,7 +298,7 @@ static void errors(void)
     expect_error(HEAD OK_PROMPT ",\"few_shot\":{\"ids\":[\"a\",\"zz\"]}}",
                  "x.json: few_shot.ids[1]: no item \"zz\" in data.jsonl");
     expect_error(HEAD OK_PROMPT ",\"few_shot\":{\"k\":1,\"same_tag\":\"domain\"}}",
-                 "x.json: few_shot.same_tag: \"domain\" is not one of dataset.tags");
+                 "x.json: few_shot.same_tag: \"domain\" is not one of dataset.tags or dataset.length_tags");
     expect_error(HEAD OK_PROMPT ",\"few_shot\":{\"k\":1,\"ids\":[\"a\"]}}",
                  "x.json: few_shot: give either \"ids\" or \"k\" (with \"seed\", \"same_tag\"), not both");
     expect_error("{\"name\":\"x\",\"task\":\"generic\",\"dataset\":{\"path\":\"data.jsonl\",\"fields\":[\"text\"]},"

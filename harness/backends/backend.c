@@ -470,7 +470,9 @@ void gen_fill_defaults(struct gen_params *g, const struct gen_params *dflt)
         g->has_seed = 1;
     }
     if (!g->has_stop && dflt->has_stop) {
-        g->stop = dflt->stop;
+        g->stop = xcalloc(dflt->nstop + 1, sizeof(char *));
+        for (size_t i = 0; i < dflt->nstop; i++)
+            g->stop[i] = xstrdup(dflt->stop[i]);
         g->nstop = dflt->nstop;
         g->has_stop = 1;
     }

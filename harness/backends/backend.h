@@ -45,7 +45,7 @@ static inline int gen_has_temperature(const struct gen_params *g) { return g->te
 static inline int gen_has_top_p(const struct gen_params *g) { return g->top_p == g->top_p; }
 static inline int gen_has_stop(const struct gen_params *g) { return g->has_stop && g->nstop > 0; }
 /* Fills the members of g left unset with those of dflt (stop strings are
- * borrowed from dflt: g must not outlive it if it takes them). */
+ * copied: g owns its strings, as suite.h's prompt does). */
 void gen_fill_defaults(struct gen_params *g, const struct gen_params *dflt);
 /* The schema the answer must follow, or NULL (RESPONSE_JSON_SCHEMA only). */
 static inline const cJSON *prompt_schema(const struct prompt *p)
