@@ -203,6 +203,14 @@ static void add_fixed3(cJSON *o, const char *k, double v)
     cJSON_AddRawToObject(o, k, s);
 }
 
+/* A money amount: 12 significant digits are more than any price has. */
+static void add_usd(cJSON *o, const char *k, double v)
+{
+    char s[40];
+    snprintf(s, sizeof(s), "%.12g", v);
+    cJSON_AddRawToObject(o, k, s);
+}
+
 static void add_int(cJSON *o, const char *k, long long v)
 {
     char s[32];
@@ -291,13 +299,14 @@ static void add_timing(struct run *r, cJSON *rec, const struct job *j, const str
         add_fixed3(t, "first_byte_ms", (x->first_byte_ms));
 }
 
-static void add_cost(cJSON *rec, const struct backend_conf *b, long in, long out, long cached,
-                     int have_usage)
+/* Adds "cost" to rec; returns the USD amount (0 when unpriced). */
+static double add_cost(cJSON *rec, const struct backend_conf *b, long in, long out, long cached,
+                       int have_usage)
 {
     const struct pricing *p = &b->pricing;
     if (!p->set || !have_usage) {
         cJSON_AddNullToObject(rec, "cost");
-        return;
+        return 0;
     }
     double c = cached > 0 ? (double)cached : 0;
     double fresh = (double)in - c;
@@ -313,11 +322,12 @@ static void add_cost(cJSON *rec, const struct backend_conf *b, long in, long out
         in_usd = out_usd = 0;   /* amortised over the run's throughput by the report */
     }
     double req_usd = p->per_hour > 0 ? 0 : p->per_request;
-    cJSON_AddNumberToObject(o, "usd", in_usd + out_usd + req_usd);
-    cJSON_AddNumberToObject(o, "input_usd", in_usd);
-    cJSON_AddNumberToObject(o, "output_usd", out_usd);
-    cJSON_AddNumberToObject(o, "request_usd", req_usd);
+    add_usd(o, "usd", in_usd + out_usd + req_usd);
+    add_usd(o, "input_usd", in_usd);
+    add_usd(o, "output_usd", out_usd);
+    add_usd(o, "request_usd", req_usd);
     cJSON_AddStringToObject(o, "basis", basis);
+    return in_usd + out_usd + req_usd;
 }
 
 static cJSON *score(struct run *r, size_t entry, const char *hyp)
@@ -405,11 +415,7 @@ static void add_judges(struct run *r, const struct job *j, cJSON *rec, cJSON *sc
             cJSON_AddNumberToObject(u, "output", (double)out);
             cJSON_AddStringToObject(u, "source", rp->usage.input >= 0 && rp->usage.output >= 0
                                                      ? "reported" : "estimated");
-            add_cost(o, q->backend, in, out, rp->usage.cached_input, 1);
-            const cJSON *c = cJSON_GetObjectItemCaseSensitive(o, "cost");
-            const cJSON *cu = c ? cJSON_GetObjectItemCaseSensitive(c, "usd") : NULL;
-            if (cJSON_IsNumber(cu))
-                usd += cu->valuedouble;
+            usd += add_cost(o, q->backend, in, out, rp->usage.cached_input, 1);
             cJSON_AddStringToObject(o, "output", rp->text.ptr);
         } else {
             cJSON_AddNullToObject(o, "usage");
@@ -429,7 +435,7 @@ static void add_judges(struct run *r, const struct job *j, cJSON *rec, cJSON *sc
         }
         cJSON_AddItemToObject(scores, sp->name, member);
     }
-    cJSON_AddNumberToObject(jo, "usd", usd);
+    add_usd(jo, "usd", usd);
 }
 
 /* Builds and writes the record of job j. x is the last attempt (NULL if
