@@ -38,14 +38,22 @@ wrk.headers["Authorization"] = "Bearer bench"
 LUA
 
 echo "overhead: $N non-streaming requests, concurrency 64, mock at zero delay ($MOCK_URL)"
+mock_cpu() { awk '{print $14 + $15}' "/proc/$MOCK_PID/stat"; }
 if command -v wrk >/dev/null 2>&1; then
+    C0=$(mock_cpu)
     wrk -t2 -c64 -d10s -s "$WORK/post.lua" "$MOCK_URL/v1/chat/completions" >"$WORK/wrk.txt"
+    C1=$(mock_cpu)
     WRK_RPS=$(sed -n 's/^Requests\/sec: *//p' "$WORK/wrk.txt")
+    WRK_N=$(sed -n 's/^ *\([0-9]*\) requests in.*/\1/p' "$WORK/wrk.txt")
+    echo "  mock CPU under wrk:   $(( (C1 - C0) * 10000 / WRK_N )) us per request"
 else
     echo "overhead: wrk is not installed (Debian package wrk): no reference figure" >&2
     WRK_RPS=0
 fi
+C0=$(mock_cpu)
 set -- $(run_timed "$ASSAY" run "$WORK/config.json" --out "$WORK/out" --progress off)
+C1=$(mock_cpu)
+echo "  mock CPU under assay: $(( (C1 - C0) * 10000 / N )) us per request"
 WALL=$1 USER=$2 SYS=$3
 python3 - "$N" "$WALL" "$USER" "$SYS" "$WRK_RPS" "$WORK/out/results.jsonl" <<'PY'
 import json, sys
