@@ -66,6 +66,7 @@ struct transport {
     mono_ns last_sweep;
     mono_ns poll_returned;           /* when the last poll returned; 0 before */
     double max_busy_ms;
+    double stalled_ms;               /* summed rounds that kept the loop away > 50 ms */
 };
 
 static int on_sse_event(const char *type, const char *data, size_t n, void *ud, struct diag *d)
@@ -586,6 +587,8 @@ int transport_poll(struct transport *t, long timeout_ms)
         double busy = (double)(entered - t->poll_returned) / 1e6;
         if (busy > t->max_busy_ms)
             t->max_busy_ms = busy;
+        if (busy > 50.0)
+            t->stalled_ms += busy;
     }
     if (timeout_ms < 0)
         timeout_ms = 0;
@@ -645,4 +648,9 @@ int transport_wake_fd(const struct transport *t)
 double transport_max_busy_ms(const struct transport *t)
 {
     return t->max_busy_ms;
+}
+
+double transport_stalled_ms(const struct transport *t)
+{
+    return t->stalled_ms;
 }

@@ -102,5 +102,7 @@ int  transport_wake_fd(const struct transport *t);
 /* Longest time the loop spent away from epoll_wait in one round
  * (ms), and how many rounds; the starvation check of the run summary. */
 double transport_max_busy_ms(const struct transport *t);
+/* Total time of the rounds that kept the loop away more than 50 ms. */
+double transport_stalled_ms(const struct transport *t);
 
 #endif
