@@ -919,6 +919,11 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
     struct mock_gen *g = &x->gen;
     while (x->next < g->n_pieces &&
            x->t_admit + (mono_ns)(g->pieces[x->next].at_ms * 1e6) <= now) {
+        /* The first answer piece after reasoning leaves in a write of its
+         * own, so its time in the log is exactly the answer's TTFT. */
+        if (out.len && x->next > 0 && !g->pieces[x->next].reasoning &&
+            g->pieces[x->next - 1].reasoning)
+            break;
         if (x->fault && x->next == x->fault_at && x->fault != FAULT_MALFORMED) {
             send_chunk(x, &out);
             buf_release(&out);
