@@ -92,23 +92,14 @@ static void table_html(const struct table *t, struct buf *out)
     }
 }
 
-static void facts_html(const struct report *rp, struct buf *out)
+static void fact_html(void *ud, const char *label, const char *value)
 {
-    /* The JSON rendering holds the same facts the other formats print. */
-    cJSON *j = report_to_json(rp);
-    const cJSON *run = cJSON_GetObjectItemCaseSensitive(j, "run"), *f;
-    buf_adds(out, "<dl class=\"facts\">\n");
-    cJSON_ArrayForEach(f, run) {
-        if (!cJSON_IsString(f))
-            continue;
-        buf_adds(out, "<dt>");
-        html_escape(out, f->string);
-        buf_adds(out, "</dt><dd>");
-        html_escape(out, f->valuestring);
-        buf_adds(out, "</dd>\n");
-    }
-    buf_adds(out, "</dl>\n");
-    cJSON_Delete(j);
+    struct buf *out = ud;
+    buf_adds(out, "<dt>");
+    html_escape(out, label);
+    buf_adds(out, "</dt><dd>");
+    html_escape(out, value);
+    buf_adds(out, "</dd>\n");
 }
 
 static void decision_html(const struct report *rp, struct buf *out)
@@ -189,7 +180,9 @@ void html_render(const struct report *rp, const struct plot_set *plots, struct b
     }
     buf_addf(out, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<header>\n"
                   "<h1>assay report</h1>\n", css);
-    facts_html(rp, out);
+    buf_adds(out, "<dl class=\"facts\">\n");
+    report_facts(rp, fact_html, out);
+    buf_adds(out, "</dl>\n");
     buf_adds(out, "</header>\n<nav><a href=\"#decision\">Decision</a>");
     if (rp->nnotes)
         buf_adds(out, "<a href=\"#notes\">Notes</a>");
