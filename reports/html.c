@@ -102,6 +102,19 @@ static void fact_html(void *ud, const char *label, const char *value)
     buf_adds(out, "</dd>\n");
 }
 
+/* "suite → backend, ..." of the per-suite routing. */
+static void routes_html(const struct decision *dc, struct buf *out)
+{
+    for (size_t s = 0; s < dc->nsuites; s++) {
+        if (s)
+            buf_adds(out, ", ");
+        html_escape(out, dc->routes[s].suite);
+        buf_adds(out, " &rarr; <strong>");
+        html_escape(out, dc->routes[s].backend);
+        buf_adds(out, "</strong>");
+    }
+}
+
 static void decision_html(const struct report *rp, struct buf *out)
 {
     const struct decision *dc = rp->dc;
@@ -110,20 +123,19 @@ static void decision_html(const struct report *rp, struct buf *out)
         buf_adds(out, "<p class=\"verdict\" id=\"recommendation\">Recommended: <strong>");
         html_escape(out, dc->c[dc->ranked[0]].backend);
         buf_adds(out, "</strong>");
-        if (dc->hybrid_beats_single)
-            buf_adds(out, " &mdash; or route per suite, which is cheaper (below)");
+        if (dc->hybrid_beats_single) {
+            char hybrid[64], single[64];
+            table_format_value(FMT_USD, dc->hybrid_cost_per_1k, hybrid, sizeof(hybrid));
+            table_format_value(FMT_USD, dc->c[dc->ranked[0]].cost_per_1k, single, sizeof(single));
+            buf_adds(out, "<br>Cheaper, routing per suite: ");
+            routes_html(dc, out);
+            buf_addf(out, " (%s instead of %s per 1,000 requests)", hybrid, single);
+        }
         buf_adds(out, "</p>\n");
     } else if (dc->hybrid_feasible) {
         buf_adds(out, "<p class=\"verdict\" id=\"recommendation\">No single backend meets every "
                       "constraint; route per suite: ");
-        for (size_t s = 0; s < dc->nsuites; s++) {
-            if (s)
-                buf_adds(out, ", ");
-            html_escape(out, dc->routes[s].suite);
-            buf_adds(out, " &rarr; <strong>");
-            html_escape(out, dc->routes[s].backend);
-            buf_adds(out, "</strong>");
-        }
+        routes_html(dc, out);
         buf_adds(out, "</p>\n");
     } else {
         buf_adds(out, "<p class=\"verdict none\" id=\"recommendation\">No backend meets every "
