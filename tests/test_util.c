@@ -10,6 +10,8 @@
 #include "harness/util/tokens.h"
 #include "harness/util/strmap.h"
 
+#include <stdint.h>
+
 static void test_buf(void)
 {
     struct buf b;
@@ -30,6 +32,15 @@ static void test_buf(void)
     CHECK_INT_EQ(len, 5);
     CHECK_INT_EQ(b.len, 0);
     free(taken);
+    buf_release(&b);
+
+    /* A length no buffer can hold (read from damaged data) fails at once
+     * instead of doubling the capacity forever (found by fuzz_cache). */
+    buf_init(&b, 0);
+    buf_adds(&b, "abc");
+    CHECK_INT_EQ(buf_add(&b, "x", SIZE_MAX - 2), -1);
+    CHECK_INT_EQ(buf_add(&b, "x", SIZE_MAX), -1);
+    CHECK_STR_EQ(b.ptr, "abc");
     buf_release(&b);
 }
 
