@@ -67,7 +67,7 @@ run() {   # title, wrk connections, url, then MOCK_BODY is in the environment
     echo
 }
 
-echo "assay mock benchmark: $(nproc) cores, wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}'), ${DURATION}s per run"
+echo "assay mock benchmark: $(nproc) cores (load average $(cut -d' ' -f1-3 /proc/loadavg)), wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}'), ${DURATION}s per run"
 echo
 start_mock --zero-delay
 unset MOCK_BODY || true
@@ -82,7 +82,7 @@ cat >"$tmp/stream.json" <<'JSON'
 JSON
 start_mock --profile "$tmp/stream.json" --no-corpus --log "$tmp/truth.jsonl"
 MOCK_BODY='{"model":"bench-stream","max_tokens":50,"stream":true,"messages":[{"role":"user","content":"Benchmark the mock, please."}]}' \
-    run "2,000 concurrent streams: TTFT 200 ms + 50 tokens x 20 ms (ideal ~1,670 req/s)" 2000 "$base/v1/chat/completions"
+    run "2,000 concurrent streams: TTFT 200 ms + 50 tokens x 20 ms (ideal ~1,670 req/s after the first 1.2 s)" 2000 "$base/v1/chat/completions"
 stop_mock
 # Lateness against the plan, over the requests that completed.
 awk '

@@ -47,7 +47,8 @@ static void usage(FILE *f)
             "  --zero-delay      every latency 0 (benchmarks)\n"
             "  --tls             serve HTTPS with a self-signed certificate made at start\n"
             "  --cert, --key     serve HTTPS with this certificate and key (PEM)\n"
-            "  --cert-out FILE   write the certificate (the CA to trust) here\n"
+            "  --cert-out FILE   write the generated certificate (the CA to trust) here;\n"
+            "                    implies --tls\n"
             "  --print-profile   print a built-in profile (default \"default\") and exit\n"
             "  --check           load everything, print a summary to stdout, and exit\n"
             "  -v, --verbose     one line per request on stderr\n"
@@ -150,7 +151,7 @@ int cmd_mock(int argc, char **argv)
         case 't': o.tls = 1; break;
         case 'C': o.cert = optarg; o.tls = 1; break;
         case 'K': o.key = optarg; o.tls = 1; break;
-        case 'O': o.cert_out = optarg; break;
+        case 'O': o.cert_out = optarg; o.tls = 1; break;
         case 'R': print = optarg ? optarg : "default"; break;
         case 'k': check = 1; break;
         case 'v': o.verbose = 1; break;

@@ -1,4 +1,13 @@
-/* transport.c -- the libcurl multi loop (curl's 10-at-a-time.c shape).
+/* transport.c -- the libcurl multi loop (curl's 10-at-a-time.c shape,
+ * driven by curl_multi_socket_action over epoll: curl's hiperfifo.c).
+ *
+ * Why the socket interface rather than curl_multi_poll: with poll, every
+ * round rebuilds the descriptor set and walks every transfer, O(in flight)
+ * per round; with two thousand streams each ticking, the loop falls behind
+ * and the clocks with it. Here libcurl says which sockets to watch
+ * (CURLMOPT_SOCKETFUNCTION) and when it needs a timeout
+ * (CURLMOPT_TIMERFUNCTION); epoll says which are ready, and only those are
+ * handed back to libcurl: O(ready) per round.
  *
  * Each xfer owns one easy handle for its whole life (a pool sized by the
  * caller's concurrency), so buffers and TLS sessions are reused; the
@@ -28,17 +37,20 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/epoll.h>
 #include <unistd.h>
 
 #define MAX_LINE (4u << 20)          /* one SSE line / NDJSON line */
 #define MAX_BODY (64u << 20)         /* a whole 2xx body */
 #define MAX_ERROR_BODY (256u << 10)  /* an error body is kept up to this much */
 #define MAX_HEADERS (64u << 10)
-#define SWEEP_NS 10000000LL          /* timeout sweep every 10 ms */
+#define SWEEP_NS 100000000LL         /* timeout sweep every 100 ms: O(in flight), and
+                                        first-token/idle timeouts need no finer grain */
 
 struct transport {
     CURLM *multi;
@@ -49,9 +61,12 @@ struct transport {
     struct xfer **free;              /* pool */
     size_t nfree, free_cap;
     int wake[2];
+    int epfd;
+    mono_ns curl_deadline;           /* when libcurl wants a timeout call; 0 = none */
     mono_ns last_sweep;
     mono_ns poll_returned;           /* when the last poll returned; 0 before */
     double max_busy_ms;
+    double stalled_ms;               /* summed rounds that kept the loop away > 50 ms */
 };
 
 static int on_sse_event(const char *type, const char *data, size_t n, void *ud, struct diag *d)
@@ -66,17 +81,65 @@ static int on_ndjson_line(const char *line, size_t n, void *ud, struct diag *d)
     return x->backend->ops->on_event(&x->reply, NULL, line, n, d);
 }
 
+/* libcurl: watch (or stop watching) socket s. What is registered is kept
+ * with the socket (curl_multi_assign), so an unchanged interest costs no
+ * system call. */
+static int on_socket(CURL *easy, curl_socket_t s, int what, void *userp, void *socketp)
+{
+    struct transport *t = userp;
+    (void)easy;
+    intptr_t had = (intptr_t)socketp;   /* 0 = not registered, else 0x100 | events */
+    if (what == CURL_POLL_REMOVE) {
+        if (had)
+            epoll_ctl(t->epfd, EPOLL_CTL_DEL, s, NULL);
+        curl_multi_assign(t->multi, s, NULL);
+        return 0;
+    }
+    uint32_t events = (what & CURL_POLL_IN ? EPOLLIN : 0) | (what & CURL_POLL_OUT ? EPOLLOUT : 0);
+    if (had && (uint32_t)(had & 0xff) == events)
+        return 0;
+    struct epoll_event ev;
+    memset(&ev, 0, sizeof(ev));
+    ev.events = events;
+    ev.data.fd = s;
+    if (epoll_ctl(t->epfd, had ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, s, &ev) < 0 && errno == ENOENT)
+        epoll_ctl(t->epfd, EPOLL_CTL_ADD, s, &ev);
+    curl_multi_assign(t->multi, s, (void *)(intptr_t)(0x100 | events));
+    return 0;
+}
+
+/* libcurl: call curl_multi_socket_action(TIMEOUT) in timeout_ms (-1: never). */
+static int on_timer(CURLM *multi, long timeout_ms, void *userp)
+{
+    struct transport *t = userp;
+    (void)multi;
+    t->curl_deadline = timeout_ms < 0 ? 0 : clock_mono_ns() + timeout_ms * 1000000LL;
+    return 0;
+}
+
 struct transport *transport_new(long max_active, xfer_done_fn *done, void *ud)
 {
     struct transport *t = xcalloc(1, sizeof(*t));
     t->multi = curl_multi_init();
+    t->epfd = epoll_create1(EPOLL_CLOEXEC);
+    curl_multi_setopt(t->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+    curl_multi_setopt(t->multi, CURLMOPT_SOCKETDATA, t);
+    curl_multi_setopt(t->multi, CURLMOPT_TIMERFUNCTION, on_timer);
+    curl_multi_setopt(t->multi, CURLMOPT_TIMERDATA, t);
     t->done = done;
     t->ud = ud;
     long conns = max_active * 2 + 16;
     curl_multi_setopt(t->multi, CURLMOPT_MAXCONNECTS, conns);
     curl_multi_setopt(t->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
-    if (pipe2(t->wake, O_CLOEXEC | O_NONBLOCK) < 0)
+    if (pipe2(t->wake, O_CLOEXEC | O_NONBLOCK) < 0) {
         t->wake[0] = t->wake[1] = -1;
+    } else {
+        struct epoll_event ev;
+        memset(&ev, 0, sizeof(ev));
+        ev.events = EPOLLIN;
+        ev.data.fd = t->wake[0];
+        epoll_ctl(t->epfd, EPOLL_CTL_ADD, t->wake[0], &ev);
+    }
     return t;
 }
 
@@ -110,6 +173,8 @@ void transport_free(struct transport *t)
         close(t->wake[0]);
         close(t->wake[1]);
     }
+    if (t->epfd >= 0)
+        close(t->epfd);
     free(t);
 }
 
@@ -499,30 +564,8 @@ void transport_replay(struct xfer *x, long status, const char *content_type,
     conclude(x, taken == body_len ? CURLE_OK : CURLE_WRITE_ERROR, content_type);
 }
 
-int transport_poll(struct transport *t, long timeout_ms)
+static int collect_done(struct transport *t)
 {
-    mono_ns entered = clock_mono_ns();
-    if (t->poll_returned) {
-        double busy = (double)(entered - t->poll_returned) / 1e6;
-        if (busy > t->max_busy_ms)
-            t->max_busy_ms = busy;
-    }
-    if (timeout_ms < 0)
-        timeout_ms = 0;
-    if (t->nactive && timeout_ms > SWEEP_NS / 1000000)
-        timeout_ms = SWEEP_NS / 1000000;
-    struct curl_waitfd wfd = { t->wake[0], CURL_WAIT_POLLIN, 0 };
-    int numfds = 0;
-    curl_multi_poll(t->multi, t->wake[0] >= 0 ? &wfd : NULL, t->wake[0] >= 0 ? 1 : 0,
-                    (int)timeout_ms, &numfds);
-    if (wfd.revents) {
-        char drain[64];
-        while (read(t->wake[0], drain, sizeof(drain)) > 0)
-            ;
-    }
-    t->poll_returned = clock_mono_ns();
-    int running = 0;
-    curl_multi_perform(t->multi, &running);
     int finished = 0;
     CURLMsg *m;
     int left;
@@ -534,6 +577,50 @@ int transport_poll(struct transport *t, long timeout_ms)
         finish_xfer(t, x, m->data.result);
         finished++;
     }
+    return finished;
+}
+
+int transport_poll(struct transport *t, long timeout_ms)
+{
+    mono_ns entered = clock_mono_ns();
+    if (t->poll_returned) {
+        double busy = (double)(entered - t->poll_returned) / 1e6;
+        if (busy > t->max_busy_ms)
+            t->max_busy_ms = busy;
+        if (busy > 50.0)
+            t->stalled_ms += busy;
+    }
+    if (timeout_ms < 0)
+        timeout_ms = 0;
+    if (t->nactive && timeout_ms > SWEEP_NS / 1000000)
+        timeout_ms = SWEEP_NS / 1000000;
+    if (t->curl_deadline) {
+        mono_ns left = t->curl_deadline - entered;
+        long ms = left <= 0 ? 0 : (long)((left + 999999) / 1000000);
+        if (ms < timeout_ms)
+            timeout_ms = ms;
+    }
+    struct epoll_event ev[256];
+    int n = epoll_wait(t->epfd, ev, 256, (int)timeout_ms);
+    t->poll_returned = clock_mono_ns();
+    int running = 0;
+    for (int i = 0; i < n; i++) {
+        if (ev[i].data.fd == t->wake[0]) {
+            char drain[64];
+            while (read(t->wake[0], drain, sizeof(drain)) > 0)
+                ;
+            continue;
+        }
+        int flags = (ev[i].events & EPOLLIN ? CURL_CSELECT_IN : 0) |
+                    (ev[i].events & EPOLLOUT ? CURL_CSELECT_OUT : 0) |
+                    (ev[i].events & (EPOLLERR | EPOLLHUP) ? CURL_CSELECT_ERR : 0);
+        curl_multi_socket_action(t->multi, ev[i].data.fd, flags, &running);
+    }
+    if (t->curl_deadline && clock_mono_ns() >= t->curl_deadline) {
+        t->curl_deadline = 0;
+        curl_multi_socket_action(t->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+    }
+    int finished = collect_done(t);
     mono_ns now = clock_mono_ns();
     if (t->nactive && now - t->last_sweep >= SWEEP_NS) {
         t->last_sweep = now;
@@ -561,4 +648,9 @@ int transport_wake_fd(const struct transport *t)
 double transport_max_busy_ms(const struct transport *t)
 {
     return t->max_busy_ms;
+}
+
+double transport_stalled_ms(const struct transport *t)
+{
+    return t->stalled_ms;
 }

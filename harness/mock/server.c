@@ -76,6 +76,7 @@ struct mock_server {
     struct exchange *live;
     FILE *log;
     uint64_t served;
+    struct evbuffer *scratch;    /* for handing chunks to evhttp */
 };
 
 enum phase { PH_STREAM, PH_BODY, PH_STALL, PH_DROP };
@@ -334,10 +335,11 @@ int mock_reject(struct exchange *x, enum mock_err kind, const char *fmt, ...)
 static void write_chunk(struct exchange *x, const char *p, size_t n)
 {
     if (x->req && x->evcon && n) {
-        struct evbuffer *eb = evbuffer_new();
+        /* evhttp moves the bytes out, so one scratch buffer serves all. */
+        struct evbuffer *eb = x->srv->scratch;
         evbuffer_add(eb, p, n);
         evhttp_send_reply_chunk(x->req, eb);
-        evbuffer_free(eb);
+        evbuffer_drain(eb, evbuffer_get_length(eb));
     }
 }
 
@@ -917,6 +919,11 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
     struct mock_gen *g = &x->gen;
     while (x->next < g->n_pieces &&
            x->t_admit + (mono_ns)(g->pieces[x->next].at_ms * 1e6) <= now) {
+        /* The first answer piece after reasoning leaves in a write of its
+         * own, so its time in the log is exactly the answer's TTFT. */
+        if (out.len && x->next > 0 && !g->pieces[x->next].reasoning &&
+            g->pieces[x->next - 1].reasoning)
+            break;
         if (x->fault && x->next == x->fault_at && x->fault != FAULT_MALFORMED) {
             send_chunk(x, &out);
             buf_release(&out);
@@ -1438,6 +1445,7 @@ int mock_serve(const struct mock_opts *o, struct mock_profile *p, struct corpus 
     for (size_t i = 0; i < p->n; i++)
         s.rt[i].m = &p->models[i];
 
+    s.scratch = evbuffer_new();
     s.http = evhttp_new(s.base);
     evhttp_set_gencb(s.http, on_request, &s);
     evhttp_set_max_body_size(s.http, 64 << 20);
@@ -1502,6 +1510,8 @@ out:
     }
     if (s.http)
         evhttp_free(s.http);
+    if (s.scratch)
+        evbuffer_free(s.scratch);
     if (sig_term)
         event_free(sig_term);
     if (sig_int)
