@@ -93,10 +93,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             char *s = cJSON_PrintUnformatted(j);
             free(s);
             cJSON_Delete(j);
-            decision_release(&dc);
         } else if (!d.set) {
             abort();
         }
+        decision_release(&dc);   /* also after a failure, as the commands do */
         cJSON *j = constraints_to_json(&cons);
         char *s = cJSON_PrintUnformatted(j);
         free(s);
