@@ -60,7 +60,8 @@ static void table_html(const struct table *t, struct buf *out)
 {
     buf_addf(out, "<h3 id=\"t-%s\">", t->key);
     html_escape(out, t->title);
-    buf_addf(out, "</h3>\n<div class=\"scroll\"><table class=\"report\" data-table=\"%s\">\n<thead><tr>", t->key);
+    buf_addf(out, "</h3>\n<div class=\"scroll\"><table class=\"report\" data-table=\"%s\">\n"
+                  "<thead><tr>", t->key);
     for (size_t c = 0; c < t->ncols; c++) {
         buf_adds(out, t->cols[c].fmt == FMT_TEXT ? "<th>" : "<th class=\"num\">");
         html_escape(out, t->cols[c].title);
@@ -186,7 +187,8 @@ void html_render(const struct report *rp, const struct plot_set *plots, struct b
         buf_adds(out, ": ");
         html_escape(out, id->valuestring);
     }
-    buf_addf(out, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<header>\n<h1>assay report</h1>\n", css);
+    buf_addf(out, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<header>\n"
+                  "<h1>assay report</h1>\n", css);
     facts_html(rp, out);
     buf_adds(out, "</header>\n<nav><a href=\"#decision\">Decision</a>");
     if (rp->nnotes)
