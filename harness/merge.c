@@ -7,6 +7,7 @@
 #include "harness/util/buf.h"
 #include "harness/util/clock.h"
 #include "harness/util/fileio.h"
+#include "harness/util/jsonv.h"
 #include "harness/util/strmap.h"
 #include "harness/util/xalloc.h"
 #include "reports/runfolder.h"
@@ -26,9 +27,13 @@ static int meta_shard(const cJSON *meta, struct shard *s)
     const cJSON *sh = cJSON_GetObjectItemCaseSensitive(meta, "shard");
     const cJSON *i = cJSON_GetObjectItemCaseSensitive(sh, "index");
     const cJSON *n = cJSON_GetObjectItemCaseSensitive(sh, "count");
-    s->index = cJSON_IsNumber(i) ? (uint32_t)i->valuedouble : 0;
-    s->count = cJSON_IsNumber(n) ? (uint32_t)n->valuedouble : 1;
-    return s->count >= 1 && s->index < s->count ? 0 : -1;
+    long index = cJSON_IsNumber(i) ? json_long_or(i, -1) : 0;
+    long count = cJSON_IsNumber(n) ? json_long_or(n, -1) : 1;
+    if (count < 1 || count > UINT32_MAX || index < 0 || index >= count)
+        return -1;
+    s->index = (uint32_t)index;
+    s->count = (uint32_t)count;
+    return 0;
 }
 
 static double meta_num(const cJSON *obj, const char *key)

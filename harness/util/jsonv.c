@@ -5,6 +5,7 @@
 #include "fileio.h"
 #include "xalloc.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -149,6 +150,15 @@ void jpath_key(char *out, size_t n, const char *parent, const char *key)
 void jpath_index(char *out, size_t n, const char *parent, size_t i)
 {
     snprintf(out, n, "%s[%zu]", parent ? parent : "", i);
+}
+
+long json_long_or(const cJSON *v, long dflt)
+{
+    /* (double)LONG_MAX is 2^63, itself out of range: hence < */
+    if (!cJSON_IsNumber(v) || !(v->valuedouble >= (double)LONG_MIN &&
+                                v->valuedouble < (double)LONG_MAX))
+        return dflt;
+    return (long)v->valuedouble;
 }
 
 const char *json_kind(const cJSON *v)
