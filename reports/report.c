@@ -767,10 +767,7 @@ static const char *meta_str(const struct run *r, const char *key)
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-/* The run's facts as label/value lines, shared by every rendering. */
-typedef void fact_fn(void *ud, const char *label, const char *value);
-
-static void each_fact(const struct report *rp, fact_fn *fn, void *ud)
+void report_facts(const struct report *rp, report_fact_fn *fn, void *ud)
 {
     const struct run *r = rp->run;
     struct buf b;
@@ -840,7 +837,7 @@ void report_render_term(const struct report *rp, size_t width, struct buf *out)
 {
     struct fact_out fo = { out, 0, width };
     buf_adds(out, "assay report\n\n");
-    each_fact(rp, fact_line, &fo);
+    report_facts(rp, fact_line, &fo);
     buf_addc(out, '\n');
     for (size_t i = 0; i < rp->nnotes; i++)
         text_wrap(out, rp->notes[i], width, "note: ", "      ");
@@ -872,7 +869,7 @@ void report_render_md(const struct report *rp, struct buf *out)
 {
     struct fact_out fo = { out, 1, 0 };
     buf_adds(out, "# assay report\n\n");
-    each_fact(rp, fact_line, &fo);
+    report_facts(rp, fact_line, &fo);
     buf_addc(out, '\n');
     for (size_t i = 0; i < rp->nnotes; i++) {
         buf_adds(out, "> **Note:** ");
@@ -932,7 +929,7 @@ cJSON *report_to_json(const struct report *rp)
     cJSON_AddNumberToObject(o, "schema", 1);
     cJSON_AddStringToObject(o, "generator", "assay report " ASSAY_VERSION);
     cJSON *run = cJSON_AddObjectToObject(o, "run");
-    each_fact(rp, fact_json, run);
+    report_facts(rp, fact_json, run);
     cJSON_AddNumberToObject(run, "records", (double)rp->run->n);
     cJSON_AddNumberToObject(run, "superseded", (double)rp->run->superseded);
     cJSON_AddNumberToObject(run, "torn", (double)rp->run->torn);

@@ -73,6 +73,11 @@ void report_release(struct report *rp);
 
 const struct table *report_table(const struct report *rp, const char *key);   /* or NULL */
 
+/* The run's facts as label/value pairs (run id, folder, config, dates,
+ * requests, backends, suites), shared by every rendering. */
+typedef void report_fact_fn(void *ud, const char *label, const char *value);
+void report_facts(const struct report *rp, report_fact_fn *fn, void *ud);
+
 /* The run in a few lines (id, config, dates, backends, suites) and the
  * notes; then every table; then the decision. Appended to out. */
 void report_render_term(const struct report *rp, size_t width, struct buf *out);

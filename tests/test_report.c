@@ -541,6 +541,74 @@ static void test_order(void)
     free(dir);
 }
 
+/* The HTML headline in its three cases: a single backend (with the
+ * cheaper per-suite routing beside it), routing only, nothing. */
+static void test_headline(void)
+{
+    char *dir = test_tmpdir("report-headline");
+    const char *meta = "{\"schema\":1,\"suites\":{\"sum\":{\"primary_metric\":\"m.f\"},"
+                       "\"ext\":{\"primary_metric\":\"m.f\"}},\"backends\":[{\"name\":\"strong\"},"
+                       "{\"name\":\"fast\"},{\"name\":\"special\"}]}\n";
+    fx_write(dir, "run.json", meta, strlen(meta));
+    static const struct { const char *name; double sum, ext, cost, e2e; } be[] = {
+        { "strong", 0.9, 0.9, 0.01, 2000 }, { "fast", 0.8, 0.5, 0.001, 300 },
+        { "special", 0.3, 0.95, 0.002, 400 },
+    };
+    struct buf b;
+    buf_init(&b, 0);
+    for (size_t k = 0; k < 3; k++)
+        for (int s = 0; s < 2; s++)
+            for (int i = 0; i < 20; i++)
+                buf_addf(&b, "{\"suite\":\"%s\",\"item\":\"i%d\",\"backend\":\"%s\","
+                             "\"status\":\"ok\",\"timing\":{\"start_ms\":%d,\"e2e_ms\":%g},"
+                             "\"cost\":{\"usd\":%g},\"scores\":{\"m\":{\"f\":%g}}}\n",
+                         s ? "ext" : "sum", i, be[k].name, 10 * i, be[k].e2e + i, be[k].cost,
+                         s ? be[k].ext : be[k].sum);
+    fx_write(dir, "results.jsonl", b.ptr, b.len);
+    buf_release(&b);
+    static const struct { double p95, sum_floor; const char *want; } cases[] = {
+        { NAN, 0.7, "id=\"recommendation\">Recommended: <strong>strong</strong><br>Cheaper, "
+                    "routing per suite: sum &rarr; <strong>fast</strong>, ext &rarr; "
+                    "<strong>special</strong> ($1.50 instead of $10.00 per 1,000 requests)</p>" },
+        { 1000, 0.7, "id=\"recommendation\">No single backend meets every constraint; route per "
+                     "suite: sum &rarr; <strong>fast</strong>, ext &rarr; <strong>special</strong></p>" },
+        { NAN, 0.99, "class=\"verdict none\" id=\"recommendation\">No backend meets every "
+                     "constraint" },
+    };
+    for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+        struct run r;
+        struct aggregate a;
+        struct constraints c;
+        struct decision dc;
+        struct report rp;
+        struct diag d;
+        diag_init(&d);
+        constraints_init(&c);
+        char floor[64];
+        snprintf(floor, sizeof(floor), "sum=%g", cases[k].sum_floor);
+        CHECK_INT_EQ(constraints_add_floor(&c, floor, &d), 0);
+        CHECK_INT_EQ(constraints_add_floor(&c, "ext=0.85", &d), 0);
+        c.max_p95_ms = cases[k].p95;
+        struct agg_options ao = { 0.95, 100, 1, NULL };
+        struct report_options ro = { 0.05, 0.8, NULL, 0, NULL, 0 };
+        CHECK_INT_EQ(run_load(dir, 1, &r, &d), 0);
+        CHECK_INT_EQ(aggregate_run(&r, &ao, &a, &d), 0);
+        CHECK_INT_EQ(decide(&r, &a, &c, &dc, &d), 0);
+        CHECK_INT_EQ(report_build(&rp, &r, &a, &c, &dc, &ro, &d), 0);
+        struct buf h;
+        buf_init(&h, 0);
+        html_render(&rp, NULL, &h);
+        CHECK_CONTAINS(h.ptr, cases[k].want);
+        buf_release(&h);
+        report_release(&rp);
+        decision_release(&dc);
+        aggregate_release(&a);
+        run_release(&r);
+        constraints_release(&c);
+    }
+    free(dir);
+}
+
 /* Names from records must not become markup in any format. */
 static void test_escaping(void)
 {
@@ -595,6 +663,7 @@ int main(int argc, char **argv)
     test_cli(known);
     test_repeats();
     test_order();
+    test_headline();
     test_escaping();
     free(known);
     return check_done();
