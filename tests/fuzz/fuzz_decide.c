@@ -82,7 +82,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct constraints cons;
     constraints_init(&cons);
     struct pricing_file *pf = NULL;
-    if (!bad && decide_args_apply(&args, &run, &cons, &pf, &d) == 0) {
+    if (!bad && decide_args_apply(&args, &run, &cons, &pf, NULL, &d) == 0) {
         struct decision dc;
         if (decide(&run, &agg, &cons, &dc, &d) == 0) {
             FILE *devnull = fopen("/dev/null", "w");

@@ -64,14 +64,14 @@ static void report_on(struct run *r, const char *pricing_path)
     memset(&a, 0, sizeof(a));
     memset(&dc, 0, sizeof(dc));
     memset(&rp, 0, sizeof(rp));
-    if (decide_args_apply(&args, r, &cons, &pf, &d) < 0) {
+    size_t repriced = 0;
+    if (decide_args_apply(&args, r, &cons, &pf, &repriced, &d) < 0) {
         if (!d.set)
             abort();
         goto out;
     }
-    report_reprice(r, pf);
     struct agg_options ao = { 0.95, 20, 1, "domain" };
-    struct report_options ro = { 0.05, 0.8, NULL, 0, pricing_path };
+    struct report_options ro = { 0.05, 0.8, NULL, 0, pricing_path, repriced };
     if (aggregate_run(r, &ao, &a, &d) < 0 || decide(r, &a, &cons, &dc, &d) < 0 ||
         report_build(&rp, r, &a, &cons, &dc, &ro, &d) < 0) {
         if (!d.set)
