@@ -77,7 +77,8 @@ static uint64_t pair_seed(uint64_t base, const char *suite, const char *a, const
 {
     char key[512];
     int n = snprintf(key, sizeof(key), "pair|%s|%s|%s", suite, a, b);
-    return hash64(key, (uint64_t)(n < 0 ? 0 : n), base);
+    size_t len = n < 0 ? 0 : (size_t)n < sizeof(key) ? (size_t)n : sizeof(key) - 1;   /* truncated */
+    return hash64(key, len, base);
 }
 
 static void compare_pair(const struct per_item *pa, const struct per_item *pb,

@@ -118,6 +118,12 @@ static void test_json(void)
     diag_format(&d, out, sizeof(out));
     CHECK_STR_EQ(out, "g.json: backends[0].nmae: unknown key (did you mean \"name\"?)");
     cJSON_Delete(o);
+    /* an array has no keys: nothing to report, nothing read (fuzz_jsonv) */
+    o = cJSON_Parse("[1, {\"x\": 2}]");
+    diag_init(&d);
+    CHECK_INT_EQ(jv_known_keys(o, keys, "g.json", "", &d), 0);
+    CHECK(!d.set);
+    cJSON_Delete(o);
 }
 
 static void test_rng(void)

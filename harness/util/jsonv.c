@@ -333,9 +333,10 @@ int jv_known_keys(const cJSON *obj, const char *const *keys, const char *file,
                   const char *parent, struct diag *d)
 {
     int rc = 0;
-    for (const cJSON *it = obj ? obj->child : NULL; it; it = it->next) {
+    /* only an object has keys (an array's children have none) */
+    for (const cJSON *it = cJSON_IsObject(obj) ? obj->child : NULL; it; it = it->next) {
         char path[256];
-        jpath_key(path, sizeof(path), parent, it->string ? it->string : "");
+        jpath_key(path, sizeof(path), parent, it->string);
         int known = 0;
         const char *near = NULL;
         size_t best = 3;
