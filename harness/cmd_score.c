@@ -623,19 +623,56 @@ static cJSON *num_array(const double *v, int n)
     return a;
 }
 
-static void emit(const struct score_args *a, cJSON *obj, const char *line, const char *score_only)
+/* Prints one result: the text line (or the bare score with --score-only),
+ * or with --format json the object {metric, name, signature, formatted,
+ * [segment], ...fill()..., [segments]}. The JSON is only built when asked
+ * for: per-sentence output stays cheap. */
+typedef void fill_fn(cJSON *obj, const void *ud);
+
+struct result {
+    const char *metric, *name, *sig;
+    const char *line, *only;   /* text line and bare score */
+    size_t segment;            /* 1-based, 0 for a corpus result */
+    size_t segments;           /* corpus results: how many segments */
+};
+
+static void emit(const struct score_args *a, const struct result *r, fill_fn *fill, const void *ud)
 {
-    if (a->json) {
-        char *s = cJSON_PrintUnformatted(obj);
-        puts(s);
-        free(s);
-    } else {
-        puts(a->score_only ? score_only : line);
+    if (!a->json) {
+        puts(a->score_only ? r->only : r->line);
+        return;
     }
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "metric", r->metric);
+    cJSON_AddStringToObject(o, "name", r->name);
+    cJSON_AddStringToObject(o, "signature", r->sig);
+    cJSON_AddStringToObject(o, "formatted", r->line);
+    if (r->segment)
+        add_num(o, "segment", (double)r->segment);
+    fill(o, ud);
+    if (!r->segment)
+        add_num(o, "segments", (double)r->segments);
+    char *text = cJSON_PrintUnformatted(o);
+    puts(text);
+    free(text);
+    cJSON_Delete(o);
 }
 
-static void bleu_json(cJSON *o, const struct bleu_score *sc)
+/* The references of segment i that are present (NULLs dropped). */
+static size_t present_refs(const struct corpus *c, size_t i, const char **out)
 {
+    size_t k = 0;
+    for (size_t r = 0; r < c->max_refs; r++)
+        if (refs_of(c, i)[r])
+            out[k++] = refs_of(c, i)[r];
+    return k;
+}
+
+/* ----- BLEU ----- */
+
+static void bleu_fill(cJSON *o, const void *ud)
+{
+    const struct bleu_score *sc = ud;
     add_num(o, "score", sc->score);
     cJSON_AddItemToObject(o, "counts", num_array(sc->counts, BLEU_MAX_ORDER));
     cJSON_AddItemToObject(o, "totals", num_array(sc->totals, BLEU_MAX_ORDER));
@@ -646,17 +683,18 @@ static void bleu_json(cJSON *o, const struct bleu_score *sc)
     add_num(o, "ref_len", (double)sc->ref_len);
 }
 
-/* The common head of every JSON result. */
-static cJSON *result_head(const char *metric, const char *name, const char *sig, const char *line)
+static void bleu_emit(const struct score_args *a, const struct bleu_opts *o, const char *sig,
+                      const struct bleu_stats *s, size_t segment, size_t segments)
 {
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "metric", metric);
-    cJSON_AddStringToObject(o, "name", name);
-    if (sig)
-        cJSON_AddStringToObject(o, "signature", sig);
-    if (line)
-        cJSON_AddStringToObject(o, "formatted", line);
-    return o;
+    struct bleu_score sc;
+    bleu_score(o, s, &sc);
+    struct buf line = BUF_INIT, only = BUF_INIT;
+    bleu_format(&sc, sig, a->width, &line);
+    buf_addf(&only, "%.*f", a->width, sc.score);
+    struct result r = { "bleu", "BLEU", sig, line.ptr, only.ptr, segment, segments };
+    emit(a, &r, bleu_fill, &sc);
+    buf_release(&line);
+    buf_release(&only);
 }
 
 static int run_bleu(const struct score_args *a, const struct corpus *c, struct diag *d)
@@ -665,10 +703,9 @@ static int run_bleu(const struct score_args *a, const struct corpus *c, struct d
     if (a->sentence)
         o.effective_order = 1;   /* sacreBLEU's --sentence-level does the same */
     struct bleu *b = bleu_new(&o);
-    struct buf sig = BUF_INIT, line = BUF_INIT, only = BUF_INIT;
+    struct buf sig = BUF_INIT;
     bleu_signature(&o, c->nrefs_sig, a->short_sig, &sig);
     struct bleu_stats sum = { 0 }, s;
-    struct bleu_score sc;
     int rc = 0;
     for (size_t i = 0; i < c->n; i++) {
         if (bleu_segment(b, c->hyp[i], refs_of(c, i), c->max_refs, &s, d) < 0) {
@@ -676,56 +713,57 @@ static int run_bleu(const struct score_args *a, const struct corpus *c, struct d
             break;
         }
         bleu_stats_add(&sum, &s);
-        if (a->sentence) {
-            bleu_score(&o, &s, &sc);
-            buf_reset(&line);
-            buf_reset(&only);
-            bleu_format(&sc, sig.ptr, a->width, &line);
-            buf_addf(&only, "%.*f", a->width, sc.score);
-            cJSON *j = result_head("bleu", "BLEU", sig.ptr, line.ptr);
-            add_num(j, "segment", (double)(i + 1));
-            bleu_json(j, &sc);
-            emit(a, j, line.ptr, only.ptr);
-            cJSON_Delete(j);
-        }
+        if (a->sentence)
+            bleu_emit(a, &o, sig.ptr, &s, i + 1, 0);
     }
-    if (rc == 0 && !a->sentence) {
-        bleu_score(&o, &sum, &sc);
-        bleu_format(&sc, sig.ptr, a->width, &line);
-        buf_addf(&only, "%.*f", a->width, sc.score);
-        cJSON *j = result_head("bleu", "BLEU", sig.ptr, line.ptr);
-        bleu_json(j, &sc);
-        add_num(j, "segments", (double)c->n);
-        emit(a, j, line.ptr, only.ptr);
-        cJSON_Delete(j);
-    }
+    if (rc == 0 && !a->sentence)
+        bleu_emit(a, &o, sig.ptr, &sum, 0, c->n);
     bleu_free(b);
     buf_release(&sig);
-    buf_release(&line);
-    buf_release(&only);
     return rc;
 }
 
-static void chrf_json(cJSON *o, const struct chrf_opts *opts, const struct chrf_stats *s, double score)
+/* ----- chrF ----- */
+
+struct chrf_result {
+    const struct chrf_opts *o;
+    const struct chrf_stats *s;
+    double score;
+};
+
+static void chrf_fill(cJSON *obj, const void *ud)
 {
-    add_num(o, "score", score);
-    cJSON *stats = cJSON_AddArrayToObject(o, "stats");
-    for (int k = 0; k < opts->char_order + opts->word_order; k++) {
-        double row[3] = { (double)s->v[k][0], (double)s->v[k][1], (double)s->v[k][2] };
+    const struct chrf_result *r = ud;
+    add_num(obj, "score", r->score);
+    cJSON *stats = cJSON_AddArrayToObject(obj, "stats");
+    for (int k = 0; k < r->o->char_order + r->o->word_order; k++) {
+        double row[3] = { (double)r->s->v[k][0], (double)r->s->v[k][1], (double)r->s->v[k][2] };
         cJSON_AddItemToArray(stats, num_array(row, 3));
     }
-    add_num(o, "char_order", opts->char_order);
-    add_num(o, "word_order", opts->word_order);
-    add_num(o, "beta", opts->beta);
+    add_num(obj, "char_order", r->o->char_order);
+    add_num(obj, "word_order", r->o->word_order);
+    add_num(obj, "beta", r->o->beta);
+}
+
+static void chrf_emit(const struct score_args *a, const char *name, const char *sig,
+                      const struct chrf_stats *s, size_t segment, size_t segments)
+{
+    struct chrf_result cr = { &a->chrf, s, chrf_score(&a->chrf, s) };
+    struct buf line = BUF_INIT, only = BUF_INIT;
+    chrf_format(&a->chrf, cr.score, sig, a->width, &line);
+    buf_addf(&only, "%.*f", a->width, cr.score);
+    struct result r = { "chrf", name, sig, line.ptr, only.ptr, segment, segments };
+    emit(a, &r, chrf_fill, &cr);
+    buf_release(&line);
+    buf_release(&only);
 }
 
 static int run_chrf(const struct score_args *a, const struct corpus *c, struct diag *d)
 {
-    const struct chrf_opts *o = &a->chrf;
-    struct chrf *ch = chrf_new(o);
-    struct buf name = BUF_INIT, sig = BUF_INIT, line = BUF_INIT, only = BUF_INIT;
-    chrf_name(o, &name);
-    chrf_signature(o, c->nrefs_sig, a->short_sig, &sig);
+    struct chrf *ch = chrf_new(&a->chrf);
+    struct buf name = BUF_INIT, sig = BUF_INIT;
+    chrf_name(&a->chrf, &name);
+    chrf_signature(&a->chrf, c->nrefs_sig, a->short_sig, &sig);
     struct chrf_stats sum, s;
     memset(&sum, 0, sizeof(sum));
     int rc = 0;
@@ -734,36 +772,26 @@ static int run_chrf(const struct score_args *a, const struct corpus *c, struct d
             rc = segment_error(a, i, d);
             break;
         }
-        chrf_stats_add(o, &sum, &s);
-        if (a->sentence) {
-            double score = chrf_score(o, &s);
-            buf_reset(&line);
-            buf_reset(&only);
-            chrf_format(o, score, sig.ptr, a->width, &line);
-            buf_addf(&only, "%.*f", a->width, score);
-            cJSON *j = result_head("chrf", name.ptr, sig.ptr, line.ptr);
-            add_num(j, "segment", (double)(i + 1));
-            chrf_json(j, o, &s, score);
-            emit(a, j, line.ptr, only.ptr);
-            cJSON_Delete(j);
-        }
+        chrf_stats_add(&a->chrf, &sum, &s);
+        if (a->sentence)
+            chrf_emit(a, name.ptr, sig.ptr, &s, i + 1, 0);
     }
-    if (rc == 0 && !a->sentence) {
-        double score = chrf_score(o, &sum);
-        chrf_format(o, score, sig.ptr, a->width, &line);
-        buf_addf(&only, "%.*f", a->width, score);
-        cJSON *j = result_head("chrf", name.ptr, sig.ptr, line.ptr);
-        chrf_json(j, o, &sum, score);
-        add_num(j, "segments", (double)c->n);
-        emit(a, j, line.ptr, only.ptr);
-        cJSON_Delete(j);
-    }
+    if (rc == 0 && !a->sentence)
+        chrf_emit(a, name.ptr, sig.ptr, &sum, 0, c->n);
     chrf_free(ch);
     buf_release(&name);
     buf_release(&sig);
-    buf_release(&line);
-    buf_release(&only);
     return rc;
+}
+
+/* ----- TER ----- */
+
+static void ter_fill(cJSON *o, const void *ud)
+{
+    const struct ter_stats *x = ud;
+    add_num(o, "score", ter_score(x));
+    add_num(o, "num_edits", (double)x->num_edits);
+    add_num(o, "ref_length", x->ref_length);
 }
 
 static void ter_emit(const struct score_args *a, const char *sig, const struct ter_stats *x,
@@ -773,16 +801,8 @@ static void ter_emit(const struct score_args *a, const char *sig, const struct t
     double score = ter_score(x);
     ter_format(score, sig, a->width, &line);
     buf_addf(&only, "%.*f", a->width, score);
-    cJSON *j = result_head("ter", "TER", sig, line.ptr);
-    if (segment)
-        add_num(j, "segment", (double)segment);
-    add_num(j, "score", score);
-    add_num(j, "num_edits", (double)x->num_edits);
-    add_num(j, "ref_length", x->ref_length);
-    if (segments)
-        add_num(j, "segments", (double)segments);
-    emit(a, j, line.ptr, only.ptr);
-    cJSON_Delete(j);
+    struct result r = { "ter", "TER", sig, line.ptr, only.ptr, segment, segments };
+    emit(a, &r, ter_fill, x);
     buf_release(&line);
     buf_release(&only);
 }
@@ -810,15 +830,7 @@ static int run_ter(const struct score_args *a, const struct corpus *c, struct di
     return rc;
 }
 
-/* The references of segment i that are present (NULLs dropped). */
-static size_t present_refs(const struct corpus *c, size_t i, const char **out)
-{
-    size_t k = 0;
-    for (size_t r = 0; r < c->max_refs; r++)
-        if (refs_of(c, i)[r])
-            out[k++] = refs_of(c, i)[r];
-    return k;
-}
+/* ----- ROUGE ----- */
 
 /* ROUGE's signature: assay's own (rouge-score has none), in sacreBLEU's shape. */
 static void rouge_signature(const struct score_args *a, int nrefs, struct buf *out)
@@ -832,33 +844,46 @@ static void rouge_signature(const struct score_args *a, int nrefs, struct buf *o
              a->rouge.tokenizer == ROUGE_TOK_UNICODE ? "unicode" : "default");
 }
 
-static void rouge_emit(const struct score_args *a, const char *sig, const struct rouge_scores *r,
+static unsigned rouge_types(const struct score_args *a)
+{
+    return a->rouge.types ? a->rouge.types : ROUGE_DEFAULT_TYPES;
+}
+
+struct rouge_result {
+    unsigned types;
+    const struct rouge_scores *s;
+};
+
+static void rouge_fill(cJSON *obj, const void *ud)
+{
+    const struct rouge_result *r = ud;
+    for (int k = 0; k < ROUGE_NTYPES; k++) {
+        if (!(r->types & (1u << k)))
+            continue;
+        cJSON *o = cJSON_AddObjectToObject(obj, rouge_type_name(k));
+        add_num(o, "precision", r->s->v[k].precision);
+        add_num(o, "recall", r->s->v[k].recall);
+        add_num(o, "fmeasure", r->s->v[k].fmeasure);
+    }
+}
+
+static void rouge_emit(const struct score_args *a, const char *sig, const struct rouge_scores *s,
                        size_t segment, size_t segments)
 {
-    unsigned types = a->rouge.types ? a->rouge.types : ROUGE_DEFAULT_TYPES;
+    struct rouge_result rr = { rouge_types(a), s };
     int w = a->width + 2;   /* 0-1 scale: two more decimals than sacreBLEU's 0-100 */
-    cJSON *j = result_head("rouge", "ROUGE", sig, NULL);
-    if (segment)
-        add_num(j, "segment", (double)segment);
-    struct buf text = BUF_INIT, only = BUF_INIT;
+    struct buf line = BUF_INIT, only = BUF_INIT;
     for (int k = 0; k < ROUGE_NTYPES; k++) {
-        if (!(types & (1u << k)))
+        if (!(rr.types & (1u << k)))
             continue;
-        const struct rouge_prf *v = &r->v[k];
-        cJSON *o = cJSON_AddObjectToObject(j, rouge_type_name(k));
-        add_num(o, "precision", v->precision);
-        add_num(o, "recall", v->recall);
-        add_num(o, "fmeasure", v->fmeasure);
-        buf_addf(&text, "%s%s|%s = %.*f (P = %.*f R = %.*f)", text.len ? "\n" : "", rouge_type_name(k),
+        const struct rouge_prf *v = &s->v[k];
+        buf_addf(&line, "%s%s|%s = %.*f (P = %.*f R = %.*f)", line.len ? "\n" : "", rouge_type_name(k),
                  sig, w, v->fmeasure, w, v->precision, w, v->recall);
         buf_addf(&only, "%s%.*f", only.len ? "\n" : "", w, v->fmeasure);
     }
-    if (segments)
-        add_num(j, "segments", (double)segments);
-    cJSON_AddStringToObject(j, "formatted", text.ptr);
-    emit(a, j, text.ptr, only.ptr);
-    cJSON_Delete(j);
-    buf_release(&text);
+    struct result r = { "rouge", "ROUGE", sig, line.ptr, only.ptr, segment, segments };
+    emit(a, &r, rouge_fill, &rr);
+    buf_release(&line);
     buf_release(&only);
 }
 
@@ -869,6 +894,7 @@ static int run_rouge(const struct score_args *a, const struct corpus *c, struct 
     struct rouge_mean mean;
     rouge_mean_init(&mean);
     const char **refs = xcalloc(c->max_refs + 1, sizeof(*refs));
+    struct rouge_scores r;
     int rc = 0;
     for (size_t i = 0; i < c->n; i++) {
         size_t k = present_refs(c, i, refs);
@@ -877,14 +903,12 @@ static int run_rouge(const struct score_args *a, const struct corpus *c, struct 
             rc = segment_error(a, i, d);
             break;
         }
-        struct rouge_scores r;
         rouge_score_multi(&a->rouge, refs, k, c->hyp[i], &r);
         rouge_mean_add(&mean, &r);
         if (a->sentence)
             rouge_emit(a, sig.ptr, &r, i + 1, 0);
     }
     if (rc == 0 && !a->sentence) {
-        struct rouge_scores r;
         rouge_mean_get(&mean, &r);
         rouge_emit(a, sig.ptr, &r, 0, c->n);
     }
@@ -893,23 +917,26 @@ static int run_rouge(const struct score_args *a, const struct corpus *c, struct 
     return rc;
 }
 
+/* ----- SQuAD ----- */
+
+static void squad_fill(cJSON *o, const void *ud)
+{
+    const double *v = ud;
+    add_num(o, "exact_match", v[0]);
+    add_num(o, "f1", v[1]);
+}
+
 static void squad_emit(const struct score_args *a, const char *sig, double em, double f1,
                        size_t segment, size_t segments)
 {
-    struct buf line = BUF_INIT, only = BUF_INIT;
-    /* per question: 0/1 and 0-1; totals: 0-100 (the script's scales) */
+    /* per question 0/1 and 0-1, totals 0-100: the script's own scales */
     int w = segment ? a->width + 2 : a->width;
+    struct buf line = BUF_INIT, only = BUF_INIT;
     buf_addf(&line, "SQuAD|%s = EM %.*f F1 %.*f", sig, w, em, w, f1);
     buf_addf(&only, "%.*f %.*f", w, em, w, f1);
-    cJSON *j = result_head("squad", "SQuAD", sig, line.ptr);
-    if (segment)
-        add_num(j, "segment", (double)segment);
-    add_num(j, "exact_match", em);
-    add_num(j, "f1", f1);
-    if (segments)
-        add_num(j, "total", (double)segments);
-    emit(a, j, line.ptr, only.ptr);
-    cJSON_Delete(j);
+    double v[2] = { em, f1 };
+    struct result r = { "squad", "SQuAD", sig, line.ptr, only.ptr, segment, segments };
+    emit(a, &r, squad_fill, v);
     buf_release(&line);
     buf_release(&only);
 }

@@ -5,6 +5,7 @@
 #include "harness/util/xalloc.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +13,38 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#define SYNC_EVERY_NS 1000000000LL
+struct results_sync {
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int fd;
+    int stop;
+    int dirty;          /* written since the last fsync */
+    int err;            /* errno of a failed fsync, 0 if none */
+};
+
+static void *sync_main(void *arg)
+{
+    struct results_sync *s = arg;
+    pthread_mutex_lock(&s->mu);
+    while (!s->stop) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_sec += 1;
+        pthread_cond_timedwait(&s->cv, &s->mu, &ts);
+        if (s->dirty && !s->stop) {
+            s->dirty = 0;
+            pthread_mutex_unlock(&s->mu);
+            int rc = fdatasync(s->fd);
+            int e = errno;
+            pthread_mutex_lock(&s->mu);
+            if (rc < 0 && !s->err)
+                s->err = e;
+        }
+    }
+    pthread_mutex_unlock(&s->mu);
+    return NULL;
+}
 
 static int write_all(int fd, const struct iovec *iov, int n)
 {
@@ -64,18 +96,16 @@ int results_open(struct results_writer *w, const char *dir, struct diag *d)
                 return diag_fail_at(d, w->path, 0, NULL, "cannot write: %s", strerror(errno));
         }
     }
-    w->last_sync = clock_mono_ns();
-    return 0;
-}
-
-int results_sync(struct results_writer *w, struct diag *d)
-{
-    if (w->fd < 0 || !w->dirty)
-        return 0;
-    if (fsync(w->fd) < 0)
-        return diag_fail_at(d, w->path, 0, NULL, "cannot sync: %s", strerror(errno));
-    w->dirty = 0;
-    w->last_sync = clock_mono_ns();
+    w->sync = xcalloc(1, sizeof(*w->sync));
+    w->sync->fd = w->fd;
+    pthread_mutex_init(&w->sync->mu, NULL);
+    pthread_cond_init(&w->sync->cv, NULL);
+    if (pthread_create(&w->sync->thread, NULL, sync_main, w->sync) != 0) {
+        pthread_mutex_destroy(&w->sync->mu);
+        pthread_cond_destroy(&w->sync->cv);
+        free(w->sync);
+        w->sync = NULL;   /* then close() is the only sync */
+    }
     return 0;
 }
 
@@ -85,17 +115,35 @@ int results_append(struct results_writer *w, const char *line, size_t n, struct 
     if (write_all(w->fd, v, 2) < 0)
         return diag_fail_at(d, w->path, 0, NULL, "cannot write a record: %s", strerror(errno));
     w->written++;
-    w->dirty = 1;
-    if (clock_mono_ns() - w->last_sync >= SYNC_EVERY_NS)
-        return results_sync(w, d);
+    if (w->sync) {
+        pthread_mutex_lock(&w->sync->mu);
+        w->sync->dirty = 1;
+        int e = w->sync->err;
+        pthread_mutex_unlock(&w->sync->mu);
+        if (e)
+            return diag_fail_at(d, w->path, 0, NULL, "cannot sync: %s", strerror(e));
+    }
     return 0;
 }
 
 int results_close(struct results_writer *w, struct diag *d)
 {
     int rc = 0;
+    if (w->sync) {
+        pthread_mutex_lock(&w->sync->mu);
+        w->sync->stop = 1;
+        pthread_cond_signal(&w->sync->cv);
+        pthread_mutex_unlock(&w->sync->mu);
+        pthread_join(w->sync->thread, NULL);
+        if (w->sync->err)
+            rc = diag_fail_at(d, w->path, 0, NULL, "cannot sync: %s", strerror(w->sync->err));
+        pthread_mutex_destroy(&w->sync->mu);
+        pthread_cond_destroy(&w->sync->cv);
+        free(w->sync);
+        w->sync = NULL;
+    }
     if (w->fd >= 0) {
-        if (w->dirty && fsync(w->fd) < 0)
+        if (fsync(w->fd) < 0 && rc == 0)
             rc = diag_fail_at(d, w->path, 0, NULL, "cannot sync: %s", strerror(errno));
         if (close(w->fd) < 0 && rc == 0)
             rc = diag_fail_at(d, w->path, 0, NULL, "cannot close: %s", strerror(errno));

@@ -3,8 +3,10 @@
  * Writer: results.jsonl is opened for appending; each record is one
  * write() of the whole line, checked, so a finished request is in the
  * file (the kernel's) before the run does anything else, and survives a
- * kill -9. fsync at most once a second and on close (a power cut loses at
- * most the last second; records.md). If the file ends in a torn line (a
+ * kill -9. A helper thread fsyncs the file once a second while records are
+ * written, and results_close syncs the rest (a power cut loses at most
+ * the last second; records.md) -- never the event loop, whose reads must
+ * not wait for a disk. If the file ends in a torn line (a
  * crash mid-write), a newline is written first so the fragment stays a
  * line of its own that readers skip.
  *
@@ -18,23 +20,21 @@
 #include <stdio.h>
 
 #include "harness/util/buf.h"
-#include "harness/util/clock.h"
 #include "harness/util/diag.h"
+
+struct results_sync;   /* the sync thread */
 
 struct results_writer {
     int fd;
     char *path;
-    mono_ns last_sync;
     long written;
-    int dirty;          /* written since the last fsync */
+    struct results_sync *sync;
 };
 
 /* Creates dir if needed and opens dir/results.jsonl for appending. */
 int  results_open(struct results_writer *w, const char *dir, struct diag *d);
 /* Appends one record (line without its '\n'). */
 int  results_append(struct results_writer *w, const char *line, size_t n, struct diag *d);
-/* fsync if anything was written since the last one. */
-int  results_sync(struct results_writer *w, struct diag *d);
 int  results_close(struct results_writer *w, struct diag *d);
 
 /* Calls fn for each record of path (fn takes ownership of rec and returns

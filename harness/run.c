@@ -34,6 +34,7 @@
 #include "harness/util/strmap.h"
 #include "harness/util/tokens.h"
 #include "harness/util/xalloc.h"
+#include "scorers/judge.h"
 #include "scorers/scorer.h"
 
 #include <errno.h>
@@ -57,7 +58,29 @@ struct attempt_rec {
     double start_ms, duration_ms;
 };
 
+/* What an xfer's ud points at: the job's own request, or one judge request. */
+enum ticket_kind { T_MAIN, T_JUDGE };
+struct ticket {
+    enum ticket_kind kind;
+    size_t job;
+};
+
+/* One judge request (LLM-as-judge) for one scorer of one record. */
+struct judge_req {
+    struct ticket t;            /* kind T_JUDGE */
+    size_t scorer;              /* index in the suite's scorers */
+    const struct backend_conf *backend;
+    struct curl_slist *headers; /* borrowed from the run */
+    struct http_req req;
+    int nattempts;
+    struct attempt_rec *att;
+    struct xfer *x;             /* the finished attempt, kept for the record */
+    mono_ns wake;               /* waiting to retry until then; 0 = not waiting */
+    int done;
+};
+
 struct job {
+    struct ticket t;           /* kind T_MAIN */
     uint8_t state;
     uint8_t nattempts;
     struct attempt_rec *att;   /* max_attempts of them, allocated on first start */
@@ -67,6 +90,10 @@ struct job {
     double est_cost;           /* est_in + max output tokens (tpm bucket) */
     mono_ns intended;          /* of the attempt now running */
     int64_t first_wall_ns;
+    struct xfer *held;         /* the ok answer, held while its judges run */
+    int held_cached;
+    struct judge_req *judges;  /* one per judge scorer of the suite */
+    size_t njudges, judges_left;
 };
 
 struct run {
@@ -82,6 +109,9 @@ struct run {
     struct sched *s;
     struct results_writer w;
     struct curl_slist **hdrs;  /* per plan backend */
+    struct curl_slist **judge_hdrs;   /* per config backend, built on demand */
+    struct judge_req **jwait;  /* judge requests waiting to retry */
+    size_t njwait, jwait_cap;
     void ***scorer_state;      /* per suite, per scorer */
     struct job *jobs;
     long max_attempts;
@@ -97,6 +127,9 @@ struct run {
     int aborted;
     int fatal;                 /* a write failed */
     struct diag fatal_diag;
+    size_t prebuild_at;        /* next plan entry to build ahead of time */
+    long built_ahead;          /* built, not yet started */
+    long window;               /* how many to keep built ahead */
     long resumed_done;         /* plan entries already done on disk */
     long resumed_ok;
     cJSON *resume_run_json;    /* run.json of the folder being resumed, or NULL */
@@ -269,6 +302,8 @@ static cJSON *score(struct run *r, size_t entry, const char *hyp)
     struct score_item si = { hyp, it->refs, it->nrefs, it->gold, it->obj };
     for (size_t k = 0; k < s->nscorers; k++) {
         const struct scorer_spec *sp = &s->scorers[k];
+        if (sp->ops && strcmp(sp->ops->type, "judge") == 0)
+            continue;   /* filled from the judge's reply (judge_fill_scores) */
         cJSON *out = cJSON_CreateObject();
         struct diag d;
         diag_init(&d);
@@ -280,6 +315,88 @@ static cJSON *score(struct run *r, size_t entry, const char *hyp)
         cJSON_AddItemToObject(scores, sp->name, out);
     }
     return scores;
+}
+
+static void add_attempts(cJSON *arr, const struct attempt_rec *att, int n)
+{
+    for (int a = 0; a < n; a++) {
+        const struct attempt_rec *ar = &att[a];
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "status", rstatus_name(ar->status));
+        add_num_or_null(o, "http_status", (double)ar->http_status, ar->http_status != 0);
+        if (ar->error)
+            cJSON_AddStringToObject(o, "error", ar->error);
+        else
+            cJSON_AddNullToObject(o, "error");
+        add_num_or_null(o, "retry_after_ms", round3(ar->retry_after_ms), ar->retry_after_ms >= 0);
+        cJSON_AddNumberToObject(o, "start_ms", round3(ar->start_ms));
+        cJSON_AddNumberToObject(o, "duration_ms", round3(ar->duration_ms));
+        cJSON_AddItemToArray(arr, o);
+    }
+}
+
+/* The judge's part of a record: its requests, usage and cost apart from
+ * the judged backend's, and each judge scorer's member of scores. */
+static void add_judges(struct run *r, const struct job *j, cJSON *rec, cJSON *scores)
+{
+    if (!j->njudges)
+        return;
+    const struct plan_entry *e = &r->plan.e[j->t.job];
+    const struct suite *s = &r->plan.suites[e->suite];
+    cJSON *jo = cJSON_AddObjectToObject(rec, "judge");
+    cJSON_AddStringToObject(jo, "backend", j->judges[0].backend->name);
+    cJSON *reqs = cJSON_AddArrayToObject(jo, "requests");
+    double usd = 0;
+    for (size_t i = 0; i < j->njudges; i++) {
+        const struct judge_req *q = &j->judges[i];
+        const struct scorer_spec *sp = &s->scorers[q->scorer];
+        const struct reply *rp = q->x ? &q->x->reply : NULL;
+        enum rstatus st = !rp ? ST_TRANSPORT_ERROR : rp->failed ? rp->fail_status : ST_OK;
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "scorer", sp->name);
+        cJSON_AddStringToObject(o, "backend", q->backend->name);
+        cJSON_AddStringToObject(o, "status", rstatus_name(st));
+        add_num_or_null(o, "http_status", q->x ? (double)q->x->http_status : 0,
+                        q->x && q->x->http_status);
+        if (st != ST_OK)
+            cJSON_AddStringToObject(o, "error", rp ? rp->error : "not sent");
+        else
+            cJSON_AddNullToObject(o, "error");
+        add_attempts(cJSON_AddArrayToObject(o, "attempts"), q->att, q->nattempts);
+        if (rp && (st == ST_OK || rp->usage_seen)) {
+            long in = rp->usage.input >= 0 ? rp->usage.input : 0;
+            long out = rp->usage.output >= 0 ? rp->usage.output
+                                             : (long)token_estimate(rp->text.ptr, rp->text.len);
+            cJSON *u = cJSON_AddObjectToObject(o, "usage");
+            cJSON_AddNumberToObject(u, "input", (double)in);
+            cJSON_AddNumberToObject(u, "output", (double)out);
+            cJSON_AddStringToObject(u, "source", rp->usage.input >= 0 && rp->usage.output >= 0
+                                                     ? "reported" : "estimated");
+            add_cost(o, q->backend, in, out, rp->usage.cached_input, 1);
+            const cJSON *c = cJSON_GetObjectItemCaseSensitive(o, "cost");
+            const cJSON *cu = c ? cJSON_GetObjectItemCaseSensitive(c, "usd") : NULL;
+            if (cJSON_IsNumber(cu))
+                usd += cu->valuedouble;
+            cJSON_AddStringToObject(o, "output", rp->text.ptr);
+        } else {
+            cJSON_AddNullToObject(o, "usage");
+            cJSON_AddNullToObject(o, "cost");
+            cJSON_AddNullToObject(o, "output");
+        }
+        cJSON_AddItemToArray(reqs, o);
+        cJSON *member = cJSON_CreateObject();
+        if (st == ST_OK) {
+            judge_fill_scores(r->scorer_state[e->suite][q->scorer], rp->text.ptr, rp->text.len,
+                              member);
+        } else {
+            cJSON_AddBoolToObject(member, "parsed", 0);
+            char why[600];
+            snprintf(why, sizeof(why), "judge request failed: %s", rp ? rp->error : "not sent");
+            cJSON_AddStringToObject(member, "reason", why);
+        }
+        cJSON_AddItemToObject(scores, sp->name, member);
+    }
+    cJSON_AddNumberToObject(jo, "usd", usd);
 }
 
 /* Builds and writes the record of job j. x is the last attempt (NULL if
@@ -314,21 +431,7 @@ static void write_record(struct run *r, size_t ji, const struct xfer *x, int cac
         cJSON_AddStringToObject(rec, "error", rp ? rp->error : "no attempt was made");
     else
         cJSON_AddNullToObject(rec, "error");
-    cJSON *atts = cJSON_AddArrayToObject(rec, "attempts");
-    for (int a = 0; a < j->nattempts; a++) {
-        const struct attempt_rec *ar = &j->att[a];
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "status", rstatus_name(ar->status));
-        add_num_or_null(o, "http_status", (double)ar->http_status, ar->http_status != 0);
-        if (ar->error)
-            cJSON_AddStringToObject(o, "error", ar->error);
-        else
-            cJSON_AddNullToObject(o, "error");
-        add_num_or_null(o, "retry_after_ms", round3(ar->retry_after_ms), ar->retry_after_ms >= 0);
-        cJSON_AddNumberToObject(o, "start_ms", round3(ar->start_ms));
-        cJSON_AddNumberToObject(o, "duration_ms", round3(ar->duration_ms));
-        cJSON_AddItemToArray(atts, o);
-    }
+    add_attempts(cJSON_AddArrayToObject(rec, "attempts"), j->att, j->nattempts);
     cJSON_AddBoolToObject(rec, "cached", cached);
     char wall[40];
     clock_format_rfc3339(j->first_wall_ns ? j->first_wall_ns : clock_wall_ns(), wall, sizeof(wall));
@@ -373,11 +476,15 @@ static void write_record(struct run *r, size_t ji, const struct xfer *x, int cac
         cJSON_AddStringToObject(rec, "output", rp->text.ptr);
     else
         cJSON_AddNullToObject(rec, "output");
-    if (st == ST_OK)
-        cJSON_AddItemToObject(rec, "scores", score(r, ji, rp->text.ptr));
-    else
+    if (st == ST_OK) {
+        cJSON *scores = score(r, ji, rp->text.ptr);
+        add_judges(r, j, rec, scores);
+        cJSON_AddItemToObject(rec, "scores", scores);
+    } else {
         cJSON_AddNullToObject(rec, "scores");
-    cJSON_AddNullToObject(rec, "judge");
+    }
+    if (!cJSON_GetObjectItemCaseSensitive(rec, "judge"))
+        cJSON_AddNullToObject(rec, "judge");
 
     buf_reset(&r->line);
     char *text = cJSON_PrintUnformatted(rec);
@@ -412,6 +519,19 @@ static void write_record(struct run *r, size_t ji, const struct xfer *x, int cac
     j->req.url = NULL;
     buf_release(&j->req.body);
     j->built = 0;
+    for (size_t i = 0; i < j->njudges; i++) {
+        struct judge_req *q = &j->judges[i];
+        for (int a = 0; a < q->nattempts; a++)
+            free(q->att[a].error);
+        free(q->att);
+        free(q->req.url);
+        buf_release(&q->req.body);
+        if (q->x)
+            transport_put(r->t, q->x);
+    }
+    free(j->judges);
+    j->judges = NULL;
+    j->njudges = 0;
 }
 
 /* === starting requests ==================================================== */
@@ -455,27 +575,32 @@ static int build_job(struct run *r, size_t ji, struct diag *d)
     return rc;
 }
 
-static void begin_attempt(struct run *r, size_t ji, struct xfer *x)
+static void attempt_begin(struct run *r, struct attempt_rec *att, int *n, const struct xfer *x)
 {
-    struct job *j = &r->jobs[ji];
-    struct attempt_rec *a = &j->att[j->nattempts++];
+    struct attempt_rec *a = &att[(*n)++];
     memset(a, 0, sizeof(*a));
     a->retry_after_ms = -1;
     a->start_ms = ms_since0(r, x->t_start);
+}
+
+static void begin_attempt(struct run *r, size_t ji, struct xfer *x)
+{
+    struct job *j = &r->jobs[ji];
+    int n = j->nattempts;
+    attempt_begin(r, j->att, &n, x);
+    j->nattempts = (uint8_t)n;
     if (!j->first_wall_ns)
         j->first_wall_ns = r->wall0 + (x->t_start - r->mono0);
 }
 
-static void end_attempt(struct run *r, struct job *j, const struct xfer *x)
+static void attempt_end(struct attempt_rec *a, const struct xfer *x)
 {
-    struct attempt_rec *a = &j->att[j->nattempts - 1];
     const struct reply *rp = &x->reply;
     a->status = rp->failed ? rp->fail_status : ST_OK;
     a->http_status = x->http_status;
     a->error = rp->failed ? xstrdup(rp->error) : NULL;
     a->retry_after_ms = rp->failed ? rp->retry_after_ms : -1;
     a->duration_ms = (double)((x->t_done ? x->t_done : x->t_last_byte) - x->t_start) / 1e6;
-    (void)r;
 }
 
 static void finish_job_slot(struct run *r, size_t ji, const struct xfer *x, int ok)
@@ -489,6 +614,7 @@ static void finish_job_slot(struct run *r, size_t ji, const struct xfer *x, int 
 }
 
 static void on_done(struct xfer *x, void *ud);
+static int start_judges(struct run *r, size_t ji, struct xfer *x, int cached);
 
 static int try_cache(struct run *r, size_t ji, struct xfer *x, const char *key)
 {
@@ -503,11 +629,34 @@ static int try_cache(struct run *r, size_t ji, struct xfer *x, const char *key)
     return 1;
 }
 
+/* Builds up to budget requests ahead of their turn (in plan order, which
+ * is close to the order they start in), so that rendering and JSON
+ * printing happen while the loop would wait anyway, not between a free
+ * slot and the next send. */
+static void prebuild(struct run *r, long budget, mono_ns deadline)
+{
+    while (budget > 0 && r->built_ahead < r->window && r->prebuild_at < r->plan.n &&
+           (!deadline || clock_mono_ns() < deadline)) {
+        size_t ji = r->prebuild_at++;
+        struct job *j = &r->jobs[ji];
+        if (j->state != J_QUEUED || j->built)
+            continue;
+        struct diag d;
+        diag_init(&d);
+        if (build_job(r, ji, &d) == 0) {
+            r->built_ahead++;
+            budget--;
+        }
+    }
+}
+
 static void start_job(struct run *r, size_t ji, size_t bi, mono_ns intended)
 {
     struct job *j = &r->jobs[ji];
     const struct backend_conf *b = r->plan.backends[bi];
     j->intended = intended;
+    if (j->built && j->nattempts == 0 && j->state == J_QUEUED)
+        r->built_ahead--;
     if (!j->built) {
         struct diag d;
         diag_init(&d);
@@ -529,13 +678,15 @@ static void start_job(struct run *r, size_t ji, size_t bi, mono_ns intended)
     x->body = j->req.body.ptr;
     x->body_len = j->req.body.len;
     x->stream = j->req.stream;
-    x->ud = (void *)ji;
+    x->ud = &j->t;
     if (r->o->cache_dir) {
         char key[SHA256_HEX_LEN + 1];
         cache_key(x->url, x->body, x->body_len, x->headers, key);
         if (j->nattempts == 0 && try_cache(r, ji, x, key)) {
             j->first_wall_ns = clock_wall_ns();
             sched_finished(r->s, bi, clock_mono_ns(), j->est_cost, -1, 0, 1);
+            if (start_judges(r, ji, x, 1))
+                return;
             write_record(r, ji, x, 1);
             transport_put(r->t, x);
             return;
@@ -558,6 +709,178 @@ static void start_job(struct run *r, size_t ji, size_t bi, mono_ns intended)
     }
 }
 
+/* === the judge ============================================================ */
+
+static struct curl_slist *judge_headers(struct run *r, const struct backend_conf *b)
+{
+    size_t i = (size_t)(b - r->cfg.backends);
+    if (!r->judge_hdrs[i])
+        r->judge_hdrs[i] = transport_headers(b);
+    return r->judge_hdrs[i];
+}
+
+static void judge_start(struct run *r, struct judge_req *q);
+
+/* The judged record is written once its last judge request is done. */
+static void judge_finished(struct run *r, struct judge_req *q, struct xfer *x)
+{
+    struct job *j = &r->jobs[q->t.job];
+    q->x = x;
+    q->done = 1;
+    q->wake = 0;
+    if (--j->judges_left == 0) {
+        struct xfer *held = j->held;
+        j->held = NULL;
+        write_record(r, q->t.job, held, j->held_cached);
+        transport_put(r->t, held);
+    }
+}
+
+static void judge_fail(struct run *r, struct judge_req *q, const char *fmt, const char *what)
+{
+    struct xfer *x = transport_get(r->t);
+    x->backend = q->backend;
+    reply_fail(&x->reply, ST_TRANSPORT_ERROR, 1, fmt, what);
+    judge_finished(r, q, x);
+}
+
+static void on_judge_done(struct run *r, struct xfer *x, struct judge_req *q)
+{
+    attempt_end(&q->att[q->nattempts - 1], x);
+    const struct reply *rp = &x->reply;
+    if (rp->failed && rp->retryable && !r->stopping && q->nattempts < r->max_attempts &&
+        (rp->retry_after_ms < 0 || rp->retry_after_ms <= (double)r->cfg.run.retries.max_wait_ms)) {
+        q->wake = (x->t_done ? x->t_done : clock_mono_ns()) +
+                  sched_backoff(r->s, q->nattempts + 1, rp->retry_after_ms);
+        if (r->njwait == r->jwait_cap)
+            XGROW(r->jwait, r->jwait_cap, r->njwait + 1);
+        r->jwait[r->njwait++] = q;
+        transport_put(r->t, x);
+        return;
+    }
+    judge_finished(r, q, x);
+}
+
+static void judge_start(struct run *r, struct judge_req *q)
+{
+    struct xfer *x = transport_get(r->t);
+    x->backend = q->backend;
+    x->headers = q->headers;
+    x->url = q->req.url;
+    x->body = q->req.body.ptr;
+    x->body_len = q->req.body.len;
+    x->stream = q->req.stream;
+    x->ud = &q->t;
+    int rc = transport_start(r->t, x);
+    attempt_begin(r, q->att, &q->nattempts, x);
+    if (rc < 0) {
+        x->t_done = x->t_last_byte = clock_mono_ns();
+        on_judge_done(r, x, q);
+    }
+}
+
+/* Starts the judge requests of job ji, whose ok answer is x; 1 if there
+ * are any (x is then held until they are done), 0 if the suite has none. */
+static int start_judges(struct run *r, size_t ji, struct xfer *x, int cached)
+{
+    struct job *j = &r->jobs[ji];
+    const struct plan_entry *e = &r->plan.e[ji];
+    const struct suite *s = &r->plan.suites[e->suite];
+    size_t n = 0;
+    for (size_t k = 0; k < s->nscorers; k++)
+        n += s->scorers[k].ops && strcmp(s->scorers[k].ops->type, "judge") == 0;
+    if (!n)
+        return 0;
+    const struct item *it = &s->data.items[e->item];
+    const struct backend_conf *b = r->plan.backends[e->backend];
+    struct prompt asked;
+    struct diag d;
+    diag_init(&d);
+    const char *input = NULL;
+    if (suite_render(s, it, b->name, b->type, &asked, &d) == 0)
+        input = asked.raw ? asked.raw : asked.nmsgs ? asked.msgs[asked.nmsgs - 1].content : "";
+    j->judges = xcalloc(n, sizeof(*j->judges));
+    j->njudges = j->judges_left = n;
+    j->held = x;
+    j->held_cached = cached;
+    size_t i = 0;
+    for (size_t k = 0; k < s->nscorers; k++) {
+        if (!s->scorers[k].ops || strcmp(s->scorers[k].ops->type, "judge") != 0)
+            continue;
+        struct judge_req *q = &j->judges[i++];
+        q->t.kind = T_JUDGE;
+        q->t.job = ji;
+        q->scorer = k;
+        const struct judge_rubric *rub = r->scorer_state[e->suite][k];
+        q->backend = config_backend(&r->cfg, judge_rubric_backend(rub));
+        q->headers = judge_headers(r, q->backend);
+        q->att = xcalloc((size_t)r->max_attempts, sizeof(*q->att));
+        buf_init(&q->req.body, 0);
+    }
+    for (i = 0; i < n; i++) {
+        struct judge_req *q = &j->judges[i];
+        const struct judge_rubric *rub = r->scorer_state[e->suite][q->scorer];
+        struct buf text;
+        buf_init(&text, 0);
+        diag_init(&d);
+        if (!input || judge_render_rubric(rub, input, x->reply.text.ptr,
+                                          it->nrefs ? it->refs[0] : NULL, &text, &d) < 0) {
+            buf_release(&text);
+            judge_fail(r, q, "cannot render the judge prompt: %s", d.set ? d.msg : "no input");
+            continue;
+        }
+        struct prompt jp;
+        prompt_init(&jp);
+        jp.msgs = xcalloc(1, sizeof(*jp.msgs));
+        jp.msgs[0].role = "user";
+        jp.msgs[0].content = buf_take(&text, NULL);
+        jp.nmsgs = 1;
+        const cJSON *jo = r->cfg.judge.options;
+        const cJSON *mt = jo ? cJSON_GetObjectItemCaseSensitive(jo, "max_tokens") : NULL;
+        const cJSON *tt = jo ? cJSON_GetObjectItemCaseSensitive(jo, "temperature") : NULL;
+        if (cJSON_IsNumber(mt))
+            jp.gen.max_tokens = (long)mt->valuedouble;
+        if (cJSON_IsNumber(tt))
+            jp.gen.temperature = tt->valuedouble;
+        gen_fill_defaults(&jp.gen, &q->backend->params);
+        if (!gen_has_temperature(&jp.gen))
+            jp.gen.temperature = 0;   /* a judge should be as repeatable as it can */
+        diag_init(&d);
+        int rc = q->backend->ops->build(q->backend, &jp, &q->req, &d);
+        prompt_release(&jp);
+        if (rc < 0)
+            judge_fail(r, q, "cannot build the judge request: %s", d.msg);
+        else
+            judge_start(r, q);
+    }
+    if (input)
+        prompt_release(&asked);
+    return 1;
+}
+
+/* Judge retries whose wait is over; the earliest wait still running. */
+static mono_ns judge_wakeups(struct run *r, mono_ns now)
+{
+    mono_ns next = 0;
+    size_t k = 0;
+    for (size_t i = 0; i < r->njwait; i++) {
+        struct judge_req *q = r->jwait[i];
+        if (r->stopping) {
+            judge_fail(r, q, "%s", q->att[q->nattempts - 1].error ? q->att[q->nattempts - 1].error
+                                                                    : "interrupted");
+        } else if (q->wake <= now) {
+            q->wake = 0;
+            judge_start(r, q);
+        } else {
+            r->jwait[k++] = q;
+            if (!next || q->wake < next)
+                next = q->wake;
+        }
+    }
+    r->njwait = k;
+    return next;
+}
+
 static void start_ready(struct run *r)
 {
     size_t ji, bi;
@@ -574,11 +897,16 @@ static void start_ready(struct run *r)
 static void on_done(struct xfer *x, void *ud)
 {
     struct run *r = ud;
-    size_t ji = (size_t)x->ud;
+    struct ticket *tk = x->ud;
+    if (tk->kind == T_JUDGE) {
+        on_judge_done(r, x, (struct judge_req *)tk);
+        return;
+    }
+    size_t ji = tk->job;
     struct job *j = &r->jobs[ji];
     const struct plan_entry *e = &r->plan.e[ji];
     const struct reply *rp = &x->reply;
-    end_attempt(r, j, x);
+    attempt_end(&j->att[j->nattempts - 1], x);
     int ok = !rp->failed;
     finish_job_slot(r, ji, x, ok);
     if (!ok && rp->retryable && !r->stopping && j->nattempts < r->max_attempts &&
@@ -605,6 +933,8 @@ static void on_done(struct xfer *x, void *ud)
             fprintf(stderr, "assay: warning: cache: %s\n", d.msg);
         }
     }
+    if (ok && start_judges(r, ji, x, 0))
+        return;   /* written when the judges are done */
     write_record(r, ji, x, 0);
     transport_put(r->t, x);
 }
@@ -787,6 +1117,15 @@ static int setup_scorers(struct run *r, struct diag *d)
             r->scorer_state[i][k] = sp->ops->configure(sp->options, s->file, path, d);
             if (!r->scorer_state[i][k])
                 return -1;
+            if (strcmp(sp->ops->type, "judge") == 0) {
+                const char *jb = judge_rubric_backend(r->scorer_state[i][k]);
+                char jpath[96];
+                snprintf(jpath, sizeof(jpath), "scorers[%zu].options.backend", k);
+                if (!jb || !config_backend(&r->cfg, jb))
+                    return diag_fail_at(d, s->file, 0, jpath,
+                                        "no backend named \"%s\" in %s (the judge must be one "
+                                        "of the config's backends)", jb ? jb : "", r->cfg.file);
+            }
         }
     }
     return 0;
@@ -834,7 +1173,8 @@ static cJSON *summary_json(struct run *r, double *p95_lag, double *busy, int *bo
         }
     }
     double *lags = xmalloc((r->nlags ? r->nlags : 1) * sizeof(double));
-    memcpy(lags, r->lags, r->nlags * sizeof(double));
+    if (r->nlags)
+        memcpy(lags, r->lags, r->nlags * sizeof(double));
     qsort(lags, r->nlags, sizeof(double), cmp_double);
     *p95_lag = pct(lags, r->nlags, 0.95);
     double maxlag = r->nlags ? lags[r->nlags - 1] : 0;
@@ -871,6 +1211,12 @@ static void run_free(struct run *r)
             curl_slist_free_all(r->hdrs[i]);
         free(r->hdrs);
     }
+    if (r->judge_hdrs) {
+        for (size_t i = 0; i < r->cfg.nbackends; i++)
+            curl_slist_free_all(r->judge_hdrs[i]);
+        free(r->judge_hdrs);
+    }
+    free(r->jwait);
     release_scorers(r);
     transport_free(r->t);
     sched_free(r->s);
@@ -1009,6 +1355,11 @@ int run_execute(const struct run_opts *o)
     long conc = o->concurrency > 0 ? o->concurrency : r->cfg.run.concurrency;
     r->max_attempts = r->cfg.run.retries.max_attempts;
     r->jobs = xcalloc(r->plan.n ? r->plan.n : 1, sizeof(*r->jobs));
+    for (size_t i = 0; i < r->plan.n; i++) {
+        r->jobs[i].t.kind = T_MAIN;
+        r->jobs[i].t.job = i;
+    }
+    r->judge_hdrs = xcalloc(r->cfg.nbackends + 1, sizeof(*r->judge_hdrs));
     r->by_status = xcalloc(ST_ABORTED + 1, sizeof(long));
 
     /* Resume: what is already done stays done. */
@@ -1059,6 +1410,9 @@ int run_execute(const struct run_opts *o)
         r->hdrs[b] = transport_headers(r->plan.backends[b]);
         sched_backend(r->s, b, &r->plan.backends[b]->limits, r->cfg.run.adaptive_concurrency);
     }
+    r->window = 2 * conc;
+    prebuild(r, r->window, 0);
+    r->mono0 = clock_mono_ns();   /* the run starts when the first requests are ready */
     for (size_t i = 0; i < r->plan.n; i++)
         if (r->jobs[i].state != J_SKIPPED)
             sched_push(r->s, r->plan.e[i].backend, i, r->mono0);
@@ -1078,11 +1432,16 @@ int run_execute(const struct run_opts *o)
     struct xfer *scratch = NULL;
     for (;;) {
         start_ready(r);
-        long active = transport_active(r->t);
-        if (active == 0 && (r->stopping || sched_waiting(r->s) == 0))
-            break;
+        if (!r->stopping)   /* at most 0.5 ms a round: reads must not wait */
+            prebuild(r, r->window, clock_mono_ns() + 500000);
         mono_ns now = clock_mono_ns();
+        mono_ns jwake = r->njwait ? judge_wakeups(r, now) : 0;
+        long active = transport_active(r->t);
+        if (active == 0 && r->njwait == 0 && (r->stopping || sched_waiting(r->s) == 0))
+            break;
         mono_ns wake = sched_next_wake(r->s, now);
+        if (jwake && (!wake || jwake < wake))
+            wake = jwake;
         long timeout = 200;
         if (wake) {
             long ms = (long)((wake - now + 999999) / 1000000);

@@ -247,8 +247,9 @@ static size_t take_bytes(struct xfer *x, mono_ns now, const char *p, size_t len)
     if (x->answer_done)
         return len;   /* trailing bytes after the end of the answer */
     x->reply.now = now;
-    int rc = x->nd ? ndjson_feed(x->nd, p, len, &x->parse_diag)
-                   : sse_feed(x->sse, p, len, &x->parse_diag);
+    int ndj = x->backend->ops->framing == FRAMING_NDJSON;
+    int rc = ndj ? ndjson_feed(x->nd, p, len, &x->parse_diag)
+                 : sse_feed(x->sse, p, len, &x->parse_diag);
     if (rc == 1) {
         x->answer_done = 1;
     } else if (rc < 0) {
@@ -289,7 +290,8 @@ int transport_start(struct transport *t, struct xfer *x)
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
     curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
-    curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+    if (strncmp(x->url, "https:", 6) == 0)
+        curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);   /* wait to multiplex on h2 */
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, b->timeouts.connect_ms);
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, b->timeouts.total_ms);
     curl_easy_setopt(e, CURLOPT_USERAGENT, "assay/" ASSAY_VERSION);
@@ -422,9 +424,9 @@ static void conclude(struct xfer *x, CURLcode rc, const char *ct_given)
     /* A stream that ended by itself. */
     if (!x->answer_done) {
         r->now = x->t_last_byte;
-        int frc = x->nd ? ndjson_finish(x->nd, &x->parse_diag)
-                        : sse_finish(x->sse, &x->parse_diag);
-        x->lenient_eof = x->nd ? ndjson_unterminated(x->nd) : sse_unterminated(x->sse);
+        int ndj = x->backend->ops->framing == FRAMING_NDJSON;
+        int frc = ndj ? ndjson_finish(x->nd, &x->parse_diag) : sse_finish(x->sse, &x->parse_diag);
+        x->lenient_eof = ndj ? ndjson_unterminated(x->nd) : sse_unterminated(x->sse);
         if (frc < 0) {
             reply_fail(r, ST_PARSE_ERROR, 1, "%s", x->parse_diag.msg);
             return;

@@ -165,9 +165,12 @@ int bleu_segment(struct bleu *b, const char *hyp, const char *const *refs, size_
         used++;
         struct line *l = line_at(b, used);
         load_line(b, l, refs[r]);
-        for (uint32_t n = 1; n <= BLEU_MAX_ORDER; n++) {
-            for (size_t i = 0; i + n <= l->nids; i++) {
-                size_t k = seqtab_get(&b->grams, 0, l->ids + i, n);
+        for (size_t i = 0; i < l->nids; i++) {
+            uint64_t state = SEQTAB_HASH_INIT;
+            for (uint32_t n = 1; n <= BLEU_MAX_ORDER && i + n <= l->nids; n++) {
+                state = seqtab_hash_step(state, l->ids[i + n - 1]);
+                size_t k = seqtab_get_hashed(&b->grams, 0, l->ids + i, n,
+                                             seqtab_hash_final(state, 0, n));
                 struct seqtab_entry *e = &b->grams.e[k];
                 if (e->gen != (long)used) {
                     e->gen = (long)used;
@@ -185,11 +188,14 @@ int bleu_segment(struct bleu *b, const char *hyp, const char *const *refs, size_
     struct line *h = line_at(b, 0);
     load_line(b, h, hyp);
     long hyp_len = (long)h->nids;
-    for (uint32_t n = 1; n <= BLEU_MAX_ORDER; n++)
-        for (size_t i = 0; i + n <= h->nids; i++) {
-            size_t k = seqtab_get(&b->grams, 0, h->ids + i, n);
+    for (size_t i = 0; i < h->nids; i++) {
+        uint64_t state = SEQTAB_HASH_INIT;
+        for (uint32_t n = 1; n <= BLEU_MAX_ORDER && i + n <= h->nids; n++) {
+            state = seqtab_hash_step(state, h->ids[i + n - 1]);
+            size_t k = seqtab_get_hashed(&b->grams, 0, h->ids + i, n, seqtab_hash_final(state, 0, n));
             b->grams.e[k].c++;
         }
+    }
     for (size_t i = 0; i < b->grams.count; i++) {
         const struct seqtab_entry *e = &b->grams.e[i];
         if (e->c > 0) {

@@ -176,38 +176,42 @@ static void load_side(struct chrf *c, struct side *s, const char *text)
     }
 }
 
-/* Counts the order-n n-grams of seq under tag: into c (the hypothesis,
- * gen 0) or into b under generation gen (a reference). Returns how many
- * there are. */
-static long count_order(struct chrf *c, uint32_t tag, const int32_t *seq, size_t len, int n,
-                        long gen)
+/* Counts the n-grams of orders 1..maxn of seq, order n under tag
+ * first_tag + n - 1: into c (the hypothesis, gen 0) or into b under
+ * generation gen (a reference). Each start position extends one hash
+ * state through the orders. per_order[n - 1] = how many of order n. */
+static void count_orders(struct chrf *c, uint32_t first_tag, const int32_t *seq, size_t len,
+                         int maxn, long gen, long per_order[])
 {
-    if (len < (size_t)n)
-        return 0;
-    for (size_t i = 0; i + n <= len; i++) {
-        size_t e = seqtab_get(&c->grams, tag, seq + i, (uint32_t)n);
-        struct seqtab_entry *x = &c->grams.e[e];
-        if (gen == 0) {
-            x->c++;
-        } else {
-            if (x->gen != gen) {
-                x->gen = gen;
-                x->b = 0;
+    for (int n = 1; n <= maxn; n++)
+        per_order[n - 1] = len >= (size_t)n ? (long)(len - n + 1) : 0;
+    for (size_t i = 0; i < len; i++) {
+        uint64_t state = SEQTAB_HASH_INIT;
+        for (int n = 1; n <= maxn && i + n <= len; n++) {
+            state = seqtab_hash_step(state, seq[i + n - 1]);
+            uint32_t tag = first_tag + (uint32_t)n - 1;
+            size_t e = seqtab_get_hashed(&c->grams, tag, seq + i, (uint32_t)n,
+                                         seqtab_hash_final(state, tag, (uint32_t)n));
+            struct seqtab_entry *x = &c->grams.e[e];
+            if (gen == 0) {
+                x->c++;
+            } else {
+                if (x->gen != gen) {
+                    x->gen = gen;
+                    x->b = 0;
+                }
+                x->b++;
             }
-            x->b++;
         }
     }
-    return (long)(len - n + 1);
 }
 
 /* All orders of one side; per_order[k] = its n-grams of order k. */
 static void count_side(struct chrf *c, const struct side *s, long gen, long per_order[])
 {
-    int k = 0;
-    for (int n = 1; n <= c->o.char_order; n++, k++)
-        per_order[k] = count_order(c, (uint32_t)k, s->chars, s->nchars, n, gen);
-    for (int n = 1; n <= c->o.word_order; n++, k++)
-        per_order[k] = count_order(c, (uint32_t)k, s->ids, s->nids, n, gen);
+    count_orders(c, 0, s->chars, s->nchars, c->o.char_order, gen, per_order);
+    count_orders(c, (uint32_t)c->o.char_order, s->ids, s->nids, c->o.word_order, gen,
+                 per_order + c->o.char_order);
 }
 
 int chrf_segment(struct chrf *c, const char *hyp, const char *const *refs, size_t nrefs,

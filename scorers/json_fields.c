@@ -2,7 +2,8 @@
  * gold object (docs/scorers.md, "json_fields").
  *
  * 1. Find the JSON in the reply (jsonfind.h); none: every score 0, the
- *    reason kept.
+ *    reason kept. A JSON string holding the JSON (encoded twice) is
+ *    unwrapped.
  * 2. Validate it against the schema (option "schema", else the item's
  *    "schema" member when that is an object); schema_valid is reported
  *    separately and never changes the field scores.
@@ -1059,6 +1060,17 @@ static int jf_score(void *state, const struct score_item *it, cJSON *out, struct
     enum jsonfind_want want = cJSON_IsObject(gold) ? JSONFIND_OBJECT
                             : cJSON_IsArray(gold) ? JSONFIND_ARRAY : JSONFIND_ANY;
     int found = jsonfind(hyp, strlen(hyp), want, &f) == 0;
+    int double_encoded = 0;
+    if (found && cJSON_IsString(f.value) && want != JSONFIND_ANY) {
+        /* "{\"vendor\": ...}": JSON encoded twice; score what it holds */
+        struct jsonfind inner;
+        const char *s = f.value->valuestring;
+        if (jsonfind(s, strlen(s), want, &inner) == 0 && !cJSON_IsString(inner.value)) {
+            cJSON_Delete(f.value);
+            f.value = inner.value;
+            double_encoded = 1;
+        }
+    }
 
     struct acc a = { 0 };
     a.fields = st->per_field ? cJSON_CreateObject() : NULL;
@@ -1099,7 +1111,13 @@ static int jf_score(void *state, const struct score_item *it, cJSON *out, struct
     cJSON_AddNumberToObject(out, "tp", (double)a.tp);
     cJSON_AddNumberToObject(out, "fp", (double)a.fp);
     cJSON_AddNumberToObject(out, "fn", (double)a.fn);
-    cJSON_AddStringToObject(out, "found", jsonfind_how_name(f.how));
+    if (double_encoded) {
+        char how[64];
+        snprintf(how, sizeof(how), "%s, double-encoded", jsonfind_how_name(f.how));
+        cJSON_AddStringToObject(out, "found", how);
+    } else {
+        cJSON_AddStringToObject(out, "found", jsonfind_how_name(f.how));
+    }
     if (!found) {
         cJSON_AddStringToObject(out, "reason", f.reason);
     } else if (sr.n) {

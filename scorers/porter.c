@@ -36,35 +36,33 @@ static int is_vowel_letter(char c)
     return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
 }
 
-/* Consonant test for s[i]: y is a consonant at the start or after a vowel. */
+/* Whether s[k] is a consonant, given whether s[k-1] was: y is a consonant
+ * at the start of the word or after a vowel. */
+static int next_is_consonant(const char *s, size_t k, int prev_cons)
+{
+    if (is_vowel_letter(s[k]))
+        return 0;
+    if (s[k] == 'y')
+        return k == 0 ? 1 : !prev_cons;
+    return 1;
+}
+
 static int is_consonant(const char *s, size_t i)
 {
     int cons = 1;
-    for (size_t k = 0; k <= i; k++) {
-        if (is_vowel_letter(s[k]))
-            cons = 0;
-        else if (s[k] == 'y')
-            cons = k == 0 ? 1 : !cons;
-        else
-            cons = 1;
-    }
+    for (size_t k = 0; k <= i; k++)
+        cons = next_is_consonant(s, k, cons);
     return cons;
 }
 
 /* m: the number of vowel->consonant transitions in s[0..n). */
 static int measure(const char *s, size_t n)
 {
-    int m = 0, prev_vowel = 0, cons = 1;
+    int m = 0, cons = 1;
     for (size_t k = 0; k < n; k++) {
-        if (is_vowel_letter(s[k]))
-            cons = 0;
-        else if (s[k] == 'y')
-            cons = k == 0 ? 1 : !cons;
-        else
-            cons = 1;
-        if (cons && prev_vowel)
-            m++;
-        prev_vowel = !cons;
+        int prev_vowel = k > 0 && !cons;
+        cons = next_is_consonant(s, k, cons);
+        m += cons && prev_vowel;
     }
     return m;
 }
@@ -72,16 +70,9 @@ static int measure(const char *s, size_t n)
 static int contains_vowel(const char *s, size_t n)
 {
     int cons = 1;
-    for (size_t k = 0; k < n; k++) {
-        if (is_vowel_letter(s[k]))
-            cons = 0;
-        else if (s[k] == 'y')
-            cons = k == 0 ? 1 : !cons;
-        else
-            cons = 1;
-        if (!cons)
+    for (size_t k = 0; k < n; k++)
+        if (!(cons = next_is_consonant(s, k, cons)))
             return 1;
-    }
     return 0;
 }
 
@@ -103,6 +94,9 @@ static int ends_cvc(const char *s, size_t n)
 
 static int ends_with(const struct word *w, const char *suffix)
 {
+    /* the last letter rejects almost every rule before any length work */
+    if (!w->len || w->s[w->len - 1] != suffix[strlen(suffix) - 1])
+        return 0;
     size_t k = strlen(suffix);
     return k <= w->len && memcmp(w->s + w->len - k, suffix, k) == 0;
 }
@@ -303,8 +297,9 @@ static const struct { const char *word, *stem; } irregular[] = {
 
 size_t porter_stem(const char *word, size_t n, char *out)
 {
-    for (size_t i = 0; i < NRULES(irregular); i++) {
-        if (strlen(irregular[i].word) == n && memcmp(irregular[i].word, word, n) == 0) {
+    for (size_t i = 0; n >= 3 && n <= 8 && i < NRULES(irregular); i++) {
+        if (irregular[i].word[0] == word[0] && strlen(irregular[i].word) == n
+            && memcmp(irregular[i].word, word, n) == 0) {
             size_t k = strlen(irregular[i].stem);
             memcpy(out, irregular[i].stem, k + 1);
             return k;

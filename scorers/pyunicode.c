@@ -43,7 +43,7 @@ void ustr_release(struct ustr *u)
     ustr_init(u);
 }
 
-static void ustr_reserve(struct ustr *u, size_t extra)
+void ustr_reserve(struct ustr *u, size_t extra)
 {
     if (u->len + extra > u->cap) {
         size_t ncap = u->cap ? u->cap : 16;

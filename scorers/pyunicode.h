@@ -25,6 +25,9 @@ struct ustr {
 void ustr_init(struct ustr *u);
 void ustr_release(struct ustr *u);
 void ustr_push(struct ustr *u, int32_t cp);
+/* Makes room for extra more code points (then u->cp[u->len++] = c needs
+ * no check): what tokenizer passes use to write without ustr_push. */
+void ustr_reserve(struct ustr *u, size_t extra);
 /* Decodes n bytes of UTF-8, appending to u. */
 void ustr_from_utf8(struct ustr *u, const char *s, size_t n);
 /* Encodes u as NUL-terminated UTF-8; returns owned bytes, length in *n. */

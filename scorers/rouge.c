@@ -9,7 +9,8 @@
  *   3. ROUGE-N: n-grams are interned too, order by order, as pairs
  *      (id of the (n-1)-gram, id of the next token) -> id, which is exact
  *      (no hashing of n-grams into lossy keys); overlap = sum of min counts;
- *   4. ROUGE-L: LCS length with two DP rows;
+ *   4. ROUGE-L: LCS length, bit-parallel (64 cells per machine word) or,
+ *      for huge vocabularies, with two DP rows;
  *   5. ROUGE-Lsum: for each target sentence, one LCS per prediction
  *      sentence read back with rouge-score's tie rule, the union of the
  *      picked target positions, then hits capped by the token counts left
@@ -80,7 +81,8 @@ static void tok_reset(struct rouge_tokens *t)
 
 static void tok_add_bytes(struct rouge_tokens *t, const char *p, size_t n)
 {
-    XGROW(t->text, t->text_cap, t->text_len + n + 1);
+    if (t->text_len + n + 1 > t->text_cap)
+        XGROW(t->text, t->text_cap, t->text_len + n + 1);
     memcpy(t->text + t->text_len, p, n);
     t->text_len += n;
 }
@@ -330,6 +332,45 @@ static unsigned idmap_pair(struct idmap *m, unsigned a, unsigned b)
 
 /* ==== LCS ======================================================================= */
 
+/* Bit-parallel LCS length (Allison-Dix / Hyyrö): one bit per position of
+ * a, a column of the DP table per token of b in ceil(na/64) word
+ * operations: V' = (V + (V & M[t])) | (V & ~M[t]), and the LCS is the
+ * number of zero bits left in V. match[id] holds the positions of id in a;
+ * ids are dense (interned), below nids. */
+static size_t lcs_bits(const unsigned *a, size_t na, const unsigned *b, size_t nb, unsigned nids)
+{
+    size_t words = (na + 63) / 64;
+    uint64_t *match = xcalloc((size_t)nids * words, sizeof(*match));
+    uint64_t *v = xmalloc(words * sizeof(*v));
+    for (size_t i = 0; i < na; i++)
+        match[(size_t)a[i] * words + i / 64] |= (uint64_t)1 << (i % 64);
+    memset(v, 0xff, words * sizeof(*v));
+    for (size_t j = 0; j < nb; j++) {
+        if (b[j] >= nids)
+            continue;
+        const uint64_t *m = match + (size_t)b[j] * words;
+        uint64_t carry = 0;
+        for (size_t w = 0; w < words; w++) {
+            uint64_t u = v[w] & m[w];
+            uint64_t t = v[w] + carry;
+            uint64_t c1 = t < carry;
+            uint64_t sum = t + u;
+            carry = c1 | (sum < u);
+            v[w] = sum | (v[w] & ~m[w]);
+        }
+    }
+    size_t ones = 0;
+    for (size_t w = 0; w < words; w++) {
+        uint64_t x = v[w];
+        if (w == words - 1 && na % 64)
+            x &= ((uint64_t)1 << (na % 64)) - 1;
+        ones += (size_t)__builtin_popcountll(x);
+    }
+    free(match);
+    free(v);
+    return na - ones;
+}
+
 size_t rouge_lcs_length(const unsigned *a, size_t na, const unsigned *b, size_t nb)
 {
     if (na < nb) {                       /* rows over the longer, columns over the shorter */
@@ -338,6 +379,15 @@ size_t rouge_lcs_length(const unsigned *a, size_t na, const unsigned *b, size_t 
     }
     if (nb == 0)
         return 0;
+    /* The bit-parallel form needs a bit mask per distinct token of the
+     * shorter side: use it while that stays small (it is ~64x faster). */
+    unsigned nids = 0;
+    for (size_t j = 0; j < nb; j++)
+        if (b[j] >= nids)
+            nids = b[j] + 1;
+    size_t words = (nb + 63) / 64;
+    if ((size_t)nids * words <= LCS_BITS_BUDGET / 64)
+        return lcs_bits(b, nb, a, na, nids);
     uint32_t *prev = xcalloc(nb + 1, sizeof(*prev));
     uint32_t *cur = xcalloc(nb + 1, sizeof(*cur));
     for (size_t i = 1; i <= na; i++) {

@@ -100,7 +100,8 @@ static inline const char *rouge_token(const struct rouge_tokens *t, size_t i)
 void rouge_tokenize(const struct rouge_opts *o, const char *text, size_t n,
                     struct rouge_tokens *t);
 
-/* Length of the longest common subsequence of a and b, in O(min) memory. */
+/* Length of the longest common subsequence of a and b (token ids, small
+ * dense integers as interning gives them), in at most ~16 MiB. */
 size_t rouge_lcs_length(const unsigned *a, size_t na, const unsigned *b, size_t nb);
 /* Marks (mark[i] = 1) the positions of ref that rouge-score's
  * back-tracking picks for one LCS of ref and cand: on a mismatch it steps

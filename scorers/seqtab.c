@@ -27,18 +27,22 @@ void seqtab_clear(struct seqtab *t)
     t->count = 0;
 }
 
-static uint64_t hash_seq(uint32_t tag, const int32_t *key, uint32_t len)
+uint64_t seqtab_hash_final(uint64_t state, uint32_t tag, uint32_t len)
 {
-    uint64_t h = 0x9E3779B97F4A7C15ULL ^ ((uint64_t)tag << 32) ^ len;
-    for (uint32_t i = 0; i < len; i++) {
-        h ^= (uint32_t)key[i];
-        h *= 0xFF51AFD7ED558CCDULL;
-        h ^= h >> 29;
-    }
-    h ^= h >> 32;
+    uint64_t h = state ^ ((uint64_t)tag << 32 | len);
     h *= 0xC4CEB9FE1A85EC53ULL;
+    h ^= h >> 32;
+    h *= 0xFF51AFD7ED558CCDULL;
     h ^= h >> 29;
     return h;
+}
+
+static uint64_t hash_seq(uint32_t tag, const int32_t *key, uint32_t len)
+{
+    uint64_t h = SEQTAB_HASH_INIT;
+    for (uint32_t i = 0; i < len; i++)
+        h = seqtab_hash_step(h, key[i]);
+    return seqtab_hash_final(h, tag, len);
 }
 
 static int same(const struct seqtab_entry *e, uint64_t h, uint32_t tag, const int32_t *key,
@@ -79,9 +83,14 @@ size_t seqtab_find(const struct seqtab *t, uint32_t tag, const int32_t *key, uin
 
 size_t seqtab_get(struct seqtab *t, uint32_t tag, const int32_t *key, uint32_t len)
 {
+    return seqtab_get_hashed(t, tag, key, len, hash_seq(tag, key, len));
+}
+
+size_t seqtab_get_hashed(struct seqtab *t, uint32_t tag, const int32_t *key, uint32_t len,
+                         uint64_t h)
+{
     if ((t->count + 1) * 2 > t->icap)
         grow_index(t);
-    uint64_t h = hash_seq(tag, key, len);
     size_t s = h & (t->icap - 1);
     for (;; s = (s + 1) & (t->icap - 1)) {
         uint32_t k = t->index[s];

@@ -37,6 +37,22 @@ void seqtab_release(struct seqtab *t);
 void seqtab_clear(struct seqtab *t);
 /* Index of the entry for (tag, key[0..len)), inserted if new. */
 size_t seqtab_get(struct seqtab *t, uint32_t tag, const int32_t *key, uint32_t len);
+
+/* The key hash, built element by element so that callers counting every
+ * n-gram of every order from one start position extend the previous
+ * order's state instead of rehashing: hash = seqtab_hash_final(state after
+ * seqtab_hash_step over key[0..len), tag, len). */
+#define SEQTAB_HASH_INIT 0x9E3779B97F4A7C15ULL
+static inline uint64_t seqtab_hash_step(uint64_t state, int32_t x)
+{
+    state ^= (uint32_t)x;
+    state *= 0xFF51AFD7ED558CCDULL;
+    return state ^ (state >> 29);
+}
+uint64_t seqtab_hash_final(uint64_t state, uint32_t tag, uint32_t len);
+/* seqtab_get with the hash already computed as above. */
+size_t seqtab_get_hashed(struct seqtab *t, uint32_t tag, const int32_t *key, uint32_t len,
+                         uint64_t hash);
 /* Index of the entry, or (size_t)-1 if absent. */
 size_t seqtab_find(const struct seqtab *t, uint32_t tag, const int32_t *key, uint32_t len);
 

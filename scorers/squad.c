@@ -180,33 +180,23 @@ int squad_score(enum squad_version v, const char *prediction, const char *const 
 {
     out->exact_match = 0;
     out->f1 = 0;
-    if (v == SQUAD_V11) {
-        if (ngolds == 0)
-            return -1;
-        for (size_t i = 0; i < ngolds; i++) {
-            int em = squad_exact(prediction, golds[i]);
-            double f1 = squad_f1(v, prediction, golds[i]);
-            if (em > out->exact_match)
-                out->exact_match = em;
-            if (i == 0 || f1 > out->f1)
-                out->f1 = f1;
-        }
-        return 0;
-    }
-    /* v2.0: golds that normalize to "" are dropped; none left -> [""] */
+    if (v == SQUAD_V11 && ngolds == 0)
+        return -1;
+    /* v2.0 drops golds that normalize to ""; none left -> the gold is [""] */
     size_t kept = 0;
     for (size_t i = 0; i < ngolds; i++) {
-        size_t len;
-        free(squad_normalize(golds[i], strlen(golds[i]), &len));
-        if (len == 0)
-            continue;
+        if (v == SQUAD_V20) {
+            size_t len;
+            free(squad_normalize(golds[i], strlen(golds[i]), &len));
+            if (len == 0)
+                continue;
+        }
         int em = squad_exact(prediction, golds[i]);
         double f1 = squad_f1(v, prediction, golds[i]);
         if (em > out->exact_match)
             out->exact_match = em;
-        if (kept == 0 || f1 > out->f1)
+        if (kept++ == 0 || f1 > out->f1)
             out->f1 = f1;
-        kept++;
     }
     if (kept == 0) {
         out->exact_match = squad_exact(prediction, "");

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
+
 const char bleu_tokenizer_names[] = "13a, intl, zh, char, none";
 
 static const char *const tokenizer_names[] = {
@@ -50,17 +51,13 @@ static void swap(struct ustr *a, struct ustr *b)
     *b = t;
 }
 
-static void push3(struct ustr *o, int32_t a, int32_t b, int32_t c)
-{
-    ustr_push(o, a);
-    ustr_push(o, b);
-    ustr_push(o, c);
-}
+/* Each pass reserves its worst case once (at most 3 code points out per
+ * code point in, ustr_reserve), then writes without bounds checks. */
+#define PUT(u, c) ((u)->cp[(u)->len++] = (c))
 
-static void push4(struct ustr *o, int32_t a, int32_t b, int32_t c, int32_t d)
+static int fast_isspace(int32_t c)
 {
-    push3(o, a, b, c);
-    ustr_push(o, d);
+    return c < 0x80 ? (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20) : py_isspace(c);
 }
 
 static int is_digit(int32_t c)
@@ -77,22 +74,29 @@ static int is_period_comma(int32_t c)
 
 void mteval_replace(struct ustr *line, const char *pat, const char *rep, struct ustr *tmp)
 {
-    size_t plen = strlen(pat);
+    size_t plen = strlen(pat), rlen = strlen(rep);
     const int32_t *s = line->cp;
-    size_t n = line->len;
+    size_t n = line->len, first = 0;
+    while (first < n && s[first] != (unsigned char)pat[0])
+        first++;
+    if (first == n || plen == 0)
+        return;   /* nothing to replace: no copy */
     tmp->len = 0;
-    for (size_t i = 0; i < n;) {
+    ustr_reserve(tmp, n + (rlen > plen ? (n / plen + 1) * (rlen - plen) : 0));
+    memcpy(tmp->cp, s, first * sizeof(*s));
+    tmp->len = first;
+    for (size_t i = first; i < n;) {
         size_t k = 0;
         if (s[i] == (unsigned char)pat[0] && n - i >= plen) {
             while (k < plen && s[i + k] == (unsigned char)pat[k])
                 k++;
         }
-        if (k == plen && plen > 0) {
+        if (k == plen) {
             for (const char *r = rep; *r; r++)
-                ustr_push(tmp, (unsigned char)*r);
+                PUT(tmp, (unsigned char)*r);
             i += plen;
         } else {
-            ustr_push(tmp, s[i++]);
+            PUT(tmp, s[i++]);
         }
     }
     swap(line, tmp);
@@ -109,22 +113,28 @@ void mteval_unescape(struct ustr *line, struct ustr *tmp)
 void mteval_pad(struct ustr *line, struct ustr *tmp)
 {
     tmp->len = 0;
-    ustr_push(tmp, ' ');
-    for (size_t i = 0; i < line->len; i++)
-        ustr_push(tmp, line->cp[i]);
-    ustr_push(tmp, ' ');
+    ustr_reserve(tmp, line->len + 2);
+    PUT(tmp, ' ');
+    if (line->len)
+        memcpy(tmp->cp + 1, line->cp, line->len * sizeof(*line->cp));
+    tmp->len += line->len;
+    PUT(tmp, ' ');
     swap(line, tmp);
 }
 
 void mteval_space_around(struct ustr *line, int (*pred)(int32_t), struct ustr *tmp)
 {
     tmp->len = 0;
+    ustr_reserve(tmp, 3 * line->len);
     for (size_t i = 0; i < line->len; i++) {
         int32_t c = line->cp[i];
-        if (pred(c))
-            push3(tmp, ' ', c, ' ');
-        else
-            ustr_push(tmp, c);
+        if (pred(c)) {
+            PUT(tmp, ' ');
+            PUT(tmp, c);
+            PUT(tmp, ' ');
+        } else {
+            PUT(tmp, c);
+        }
     }
     swap(line, tmp);
 }
@@ -138,15 +148,19 @@ static void pair_pass(struct ustr *line, int (*x)(int32_t), int (*y)(int32_t), i
     const int32_t *s = line->cp;
     size_t n = line->len;
     tmp->len = 0;
+    ustr_reserve(tmp, 2 * n);
     for (size_t i = 0; i < n;) {
         if (i + 1 < n && x(s[i]) && y(s[i + 1])) {
             if (space_first)
-                push4(tmp, ' ', s[i], ' ', s[i + 1]);
-            else
-                push4(tmp, s[i], ' ', s[i + 1], ' ');
+                PUT(tmp, ' ');
+            PUT(tmp, s[i]);
+            PUT(tmp, ' ');
+            PUT(tmp, s[i + 1]);
+            if (!space_first)
+                PUT(tmp, ' ');
             i += 2;
         } else {
-            ustr_push(tmp, s[i++]);
+            PUT(tmp, s[i++]);
         }
     }
     swap(line, tmp);
@@ -186,15 +200,16 @@ void mteval_collapse(struct ustr *line, struct ustr *tmp)
     tmp->len = 0;
     size_t i = 0, n = line->len;
     const int32_t *s = line->cp;
+    ustr_reserve(tmp, n);
     while (i < n) {
-        while (i < n && py_isspace(s[i]))
+        while (i < n && fast_isspace(s[i]))
             i++;
         if (i == n)
             break;
         if (tmp->len)
-            ustr_push(tmp, ' ');
-        while (i < n && !py_isspace(s[i]))
-            ustr_push(tmp, s[i++]);
+            PUT(tmp, ' ');
+        while (i < n && !fast_isspace(s[i]))
+            PUT(tmp, s[i++]);
     }
     swap(line, tmp);
 }
@@ -215,8 +230,12 @@ static void tokenize_13a(struct ustr *line, struct ustr *tmp)
 
 /* ===== intl ===== */
 
+/* General categories as the regex module sees them (Unicode 15.0, as
+ * utf8proc 2.8); ASCII answered without a lookup, it is most of the text. */
 static int is_number(int32_t c)
 {
+    if (c < 0x80)
+        return c >= '0' && c <= '9';
     int k = utf8proc_category(c);
     return k == UTF8PROC_CATEGORY_ND || k == UTF8PROC_CATEGORY_NL || k == UTF8PROC_CATEGORY_NO;
 }
@@ -228,12 +247,16 @@ static int not_number(int32_t c)
 
 static int is_punct(int32_t c)
 {
+    if (c < 0x80)
+        return c > 0x20 && c < 0x7F && strchr("!\"#%&'()*,-./:;?@[\\]_{}", c) != NULL;
     int k = utf8proc_category(c);
     return k >= UTF8PROC_CATEGORY_PC && k <= UTF8PROC_CATEGORY_PO;
 }
 
 static int is_symbol(int32_t c)
 {
+    if (c < 0x80)
+        return c > 0x20 && c < 0x7F && strchr("$+<=>^`|~", c) != NULL;
     int k = utf8proc_category(c);
     return k >= UTF8PROC_CATEGORY_SM && k <= UTF8PROC_CATEGORY_SO;
 }
@@ -286,10 +309,11 @@ static void tokenize_zh(struct ustr *line, struct ustr *tmp)
 static void tokenize_char(struct ustr *line, struct ustr *tmp)
 {
     tmp->len = 0;
+    ustr_reserve(tmp, 2 * line->len);
     for (size_t i = 0; i < line->len; i++) {
         if (i)
-            ustr_push(tmp, ' ');
-        ustr_push(tmp, line->cp[i]);
+            PUT(tmp, ' ');
+        PUT(tmp, line->cp[i]);
     }
     swap(line, tmp);
 }

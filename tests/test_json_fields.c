@@ -225,6 +225,12 @@ static void test_counting(void)
     CHECK(field(&r, "total") == 0);
     cJSON_Delete(r.out);
 
+    /* JSON encoded twice is unwrapped */
+    score(NULL, "{\"a\": \"x\"}", "\"{\\\"a\\\": \\\"x\\\"}\"", NULL, &r);
+    CHECK(r.f1 == 1);
+    CHECK_STR_EQ(cJSON_GetObjectItem(r.out, "found")->valuestring, "bare, double-encoded");
+    cJSON_Delete(r.out);
+
     /* a list where an object belongs, and an object where a scalar belongs */
     score(NULL, "{\"a\": {\"x\": 1}, \"b\": 2}", "{\"a\": [1], \"b\": {\"y\": 2}}", NULL, &r);
     CHECK_INT_EQ(r.tp, 0);

@@ -148,6 +148,40 @@ static void naive_mark(const unsigned *r, size_t nr, const unsigned *c, size_t n
     free(t);
 }
 
+static size_t naive_lcs(const unsigned *a, size_t na, const unsigned *b, size_t nb)
+{
+    size_t *t = xcalloc((na + 1) * (nb + 1), sizeof(*t));
+    for (size_t i = 1; i <= na; i++)
+        for (size_t j = 1; j <= nb; j++)
+            t[i * (nb + 1) + j] = a[i - 1] == b[j - 1] ? t[(i - 1) * (nb + 1) + j - 1] + 1
+                : (t[(i - 1) * (nb + 1) + j] > t[i * (nb + 1) + j - 1] ? t[(i - 1) * (nb + 1) + j]
+                                                                      : t[i * (nb + 1) + j - 1]);
+    size_t len = t[na * (nb + 1) + nb];
+    free(t);
+    return len;
+}
+
+/* The bit-parallel LCS (multi-word carries at 64, 128, 192 tokens) against
+ * the plain table. */
+static void test_lcs_length_random(void)
+{
+    struct rng g;
+    rng_seed(&g, 7);
+    unsigned a[300], b[300];
+    int same = 1;
+    for (int round = 0; round < 400 && same; round++) {
+        size_t na = rng_below(&g, 300), nb = rng_below(&g, 300);
+        unsigned alpha = 1 + (unsigned)rng_below(&g, round % 2 ? 4 : 60);
+        for (size_t i = 0; i < na; i++)
+            a[i] = (unsigned)rng_below(&g, alpha);
+        for (size_t i = 0; i < nb; i++)
+            b[i] = (unsigned)rng_below(&g, alpha);
+        size_t want = naive_lcs(a, na, b, nb);
+        same = rouge_lcs_length(a, na, b, nb) == want && rouge_lcs_length(b, nb, a, na) == want;
+        CHECK_MSG(same, "round %d: %zu x %zu over %u symbols", round, na, nb, alpha);
+    }
+}
+
 static void test_checkpointed_backtracking(void)
 {
     struct rng g;
@@ -314,6 +348,7 @@ int main(void)
     test_default_tokenizer();
     test_unicode_tokenizer();
     test_lcs();
+    test_lcs_length_random();
     test_checkpointed_backtracking();
     test_scores();
     test_type_names();

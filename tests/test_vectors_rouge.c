@@ -12,6 +12,18 @@
 
 #define EPS 1e-9
 
+/* Loads ../shared/metric-vectors/NAME; NULL (and a failed check) if it cannot. */
+static cJSON *load_vectors(const char *vecdir, const char *name)
+{
+    char *path = xasprintf("%s/%s", vecdir, name);
+    struct diag d;
+    diag_init(&d);
+    cJSON *root = json_load_file(path, &d);
+    CHECK_MSG(root != NULL, "%s: %s", path, d.msg);
+    free(path);
+    return root;
+}
+
 struct corpus {
     cJSON *items;   /* array of the JSONL objects, in file order */
 };
@@ -129,12 +141,7 @@ static void check_run(const char *vecdir, const cJSON *run)
 
 static void test_rouge_vectors(const char *vecdir)
 {
-    char *path = xasprintf("%s/rouge.json", vecdir);
-    struct diag d;
-    diag_init(&d);
-    cJSON *root = json_load_file(path, &d);
-    free(path);
-    CHECK_MSG(root != NULL, "%s", d.msg);
+    cJSON *root = load_vectors(vecdir, "rouge.json");
     if (!root)
         return;
     int runs = 0;
@@ -171,12 +178,7 @@ static void check_tokens(const char *fn, int stem, const cJSON *strings, const c
 
 static void test_tokenizer_vectors(const char *vecdir)
 {
-    char *path = xasprintf("%s/tokenize.json", vecdir);
-    struct diag d;
-    diag_init(&d);
-    cJSON *root = json_load_file(path, &d);
-    free(path);
-    CHECK_MSG(root != NULL, "%s", d.msg);
+    cJSON *root = load_vectors(vecdir, "tokenize.json");
     if (!root)
         return;
     const cJSON *strings = cJSON_GetObjectItemCaseSensitive(root, "strings");

@@ -12,6 +12,18 @@
 
 #define EPS 1e-9
 
+/* Loads ../shared/metric-vectors/NAME; NULL (and a failed check) if it cannot. */
+static cJSON *load_vectors(const char *vecdir, const char *name)
+{
+    char *path = xasprintf("%s/%s", vecdir, name);
+    struct diag d;
+    diag_init(&d);
+    cJSON *root = json_load_file(path, &d);
+    CHECK_MSG(root != NULL, "%s: %s", path, d.msg);
+    free(path);
+    return root;
+}
+
 static int add_item(cJSON *obj, long line, void *ud, struct diag *d)
 {
     cJSON_AddItemToArray(ud, obj);
@@ -110,12 +122,7 @@ static void check_run(const char *vecdir, const cJSON *run)
 
 static void test_squad_vectors(const char *vecdir)
 {
-    char *path = xasprintf("%s/squad.json", vecdir);
-    struct diag d;
-    diag_init(&d);
-    cJSON *root = json_load_file(path, &d);
-    free(path);
-    CHECK_MSG(root != NULL, "%s", d.msg);
+    cJSON *root = load_vectors(vecdir, "squad.json");
     if (!root)
         return;
     int runs = 0;
@@ -130,12 +137,7 @@ static void test_squad_vectors(const char *vecdir)
 
 static void test_normalize_vectors(const char *vecdir)
 {
-    char *path = xasprintf("%s/tokenize.json", vecdir);
-    struct diag d;
-    diag_init(&d);
-    cJSON *root = json_load_file(path, &d);
-    free(path);
-    CHECK_MSG(root != NULL, "%s", d.msg);
+    cJSON *root = load_vectors(vecdir, "tokenize.json");
     if (!root)
         return;
     const cJSON *strings = cJSON_GetObjectItemCaseSensitive(root, "strings");
