@@ -1702,7 +1702,7 @@ int load_execute(const struct load_opts *o)
         load_free(L);
         return EXIT_INPUT;
     }
-    L->t = transport_new(L->cap, on_done, L);
+    L->t = transport_new_epoll(L->cap, on_done, L);
     L->hdrs = transport_headers(L->b);
 
     interrupts = 0;

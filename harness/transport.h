@@ -53,6 +53,7 @@ struct xfer {
     /* Private to the transport. */
     struct transport *t;
     CURL *easy;
+    CURLM *multi;                       /* the multi handle it runs in */
     struct sse *sse;
     struct ndjson *nd;
     struct buf body_in;                 /* whole body (non-stream answers, errors) */
@@ -68,6 +69,11 @@ typedef void xfer_done_fn(struct xfer *x, void *ud);
 
 /* max_active: the most attempts at once (sizes the connection cache). */
 struct transport *transport_new(long max_active, xfer_done_fn *done, void *ud);
+/* The same, waiting with libcurl's socket interface and epoll: a poll
+ * round costs in proportion to the sockets with activity rather than to
+ * every transfer in flight (thousands of streams: assay load). Falls back
+ * to transport_new's loop where epoll is unavailable. */
+struct transport *transport_new_epoll(long max_active, xfer_done_fn *done, void *ud);
 void transport_free(struct transport *t);   /* aborts nothing: call when idle */
 
 /* Header list for every request of b: Content-Type, Accept, an empty
