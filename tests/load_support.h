@@ -1,85 +1,67 @@
-/* load_support.h -- helpers for the load-mode tests: write a file into a
- * test folder, read JSON and JSONL back, reach a number by a dotted path,
- * medians of a slice. Tests only; everything aborts on I/O errors. */
+/* load_support.h -- more helpers for the load-mode tests, on top of
+ * run_support.h (files, JSONL, the mock): a value by dotted path
+ * ("load.steps.0.e2e_ms.p95"), numbers as NAN when absent, medians. */
 #ifndef ASSAY_TEST_LOAD_SUPPORT_H
 #define ASSAY_TEST_LOAD_SUPPORT_H
 
-#include <cjson/cJSON.h>
 #include <math.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
-#include "harness/util/buf.h"
-#include "harness/util/diag.h"
-#include "harness/util/fileio.h"
+#include "run_support.h"
 
-static inline char *ls_write(const char *dir, const char *name, const char *text)
-{
-    size_t n = strlen(dir) + strlen(name) + 2;
-    char *path = malloc(n);
-    snprintf(path, n, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    if (!f || fputs(text, f) < 0 || fclose(f) != 0) {
-        perror(path);
-        exit(2);
-    }
-    return path;
-}
-
-struct ls_lines {
-    cJSON **v;
-    size_t n;
+/* A test's world: a fresh folder, the mock with its ground-truth log, and a
+ * config whose one backend runs on it. */
+struct ls_env {
+    char *dir, *cfg, *log;     /* owned paths */
+    struct mock_proc m;
 };
 
-/* Every line of a JSONL file, parsed (a line that does not parse is NULL). */
-static inline struct ls_lines ls_jsonl(const char *path)
+/* Starts the mock serving profile (JSON text; NULL = the built-in models,
+ * with their corpus) and writes DIR/cfg.json with backend `name`, model
+ * `model`, streaming, plus `extra` (more members of the backend object,
+ * "" for none). The key is run_support.h's MOCK_KEY. 0, or -1 if the
+ * mock did not start. */
+static inline int ls_start(struct ls_env *e, const char *prefix, const char *profile,
+                           const char *name, const char *model, const char *extra)
 {
-    struct ls_lines l = { NULL, 0 };
-    struct buf b = BUF_INIT;
-    struct diag d;
-    diag_init(&d);
-    if (file_read(path, &b, 0, &d) < 0)
-        return l;
-    size_t cap = 0;
-    char *p = b.ptr;
-    while (*p) {
-        char *nl = strchr(p, '\n');
-        if (nl)
-            *nl = '\0';
-        if (*p) {
-            if (l.n == cap) {
-                cap = cap ? cap * 2 : 64;
-                l.v = realloc(l.v, cap * sizeof(*l.v));
-            }
-            l.v[l.n++] = cJSON_Parse(p);
-        }
-        if (!nl)
-            break;
-        p = nl + 1;
-    }
-    buf_release(&b);
-    return l;
+    e->dir = test_tmpdir(prefix);
+    char *prof = profile ? rs_write(e->dir, "profile.json", profile) : NULL;
+    char *args[] = { "--no-corpus", "--profile", prof, NULL };
+    if (rs_mock(&e->m, e->dir, &e->log, prof ? args : NULL) < 0)
+        return -1;
+    free(prof);
+    size_t n = strlen(e->m.base_url) + strlen(name) + strlen(model) + strlen(extra) + 256;
+    char *text = malloc(n);
+    snprintf(text, n, "{\"backends\":[{\"name\":\"%s\",\"type\":\"openai-compatible\","
+             "\"model\":\"%s\",\"base_url\":\"%s/v1\",\"api_key_env\":\"MOCK_KEY\","
+             "\"stream\":true%s%s}]}", name, model, e->m.base_url, *extra ? "," : "", extra);
+    e->cfg = rs_write(e->dir, "cfg.json", text);
+    free(text);
+    return 0;
 }
 
-static inline void ls_lines_free(struct ls_lines *l)
+static inline void ls_stop(struct ls_env *e)
 {
-    for (size_t i = 0; i < l->n; i++)
-        cJSON_Delete(l->v[i]);
-    free(l->v);
-    l->v = NULL;
-    l->n = 0;
+    mock_stop(&e->m);
+    free(e->cfg);
+    free(e->log);
+    free(e->dir);
 }
 
+/* DIR/name (owned). */
+static inline char *ls_path(const struct ls_env *e, const char *name)
+{
+    size_t n = strlen(e->dir) + strlen(name) + 2;
+    char *p = malloc(n);
+    snprintf(p, n, "%s/%s", e->dir, name);
+    return p;
+}
+
+/* A whole JSON file, parsed (NULL if absent or not JSON). */
 static inline cJSON *ls_json(const char *path)
 {
-    struct buf b = BUF_INIT;
-    struct diag d;
-    diag_init(&d);
-    if (file_read(path, &b, 0, &d) < 0)
-        return NULL;
-    cJSON *j = cJSON_Parse(b.ptr);
-    buf_release(&b);
+    char *s = rs_slurp(path);
+    cJSON *j = s ? cJSON_Parse(s) : NULL;
+    free(s);
     return j;
 }
 

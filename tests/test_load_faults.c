@@ -10,7 +10,6 @@
  * error bound decides the step, and nothing is lost: one record per
  * request, every request in the log. This also drives the transport's
  * socket-interface loop (transport_new_epoll) through every failure path. */
-#include "check.h"
 #include "load_support.h"
 #include "support/proc.h"
 
@@ -23,29 +22,18 @@ static const char *const kinds[8] = { "none", "http_429", "http_500", "http_503"
 
 int main(void)
 {
-    setenv("LOAD_TEST_KEY", "k", 1);
-    char *dir = test_tmpdir("load-faults");
-    char *prof = ls_write(dir, "faulty.json",
-                          "{\"models\":[{\"name\":\"faulty\",\"output_tokens\":1000,"
-                          "\"latency\":{\"ttft_ms\":20,\"per_input_token_ms\":0,"
-                          "\"ttft_jitter_ms\":0,\"itl_ms\":5,\"itl_jitter\":0},"
-                          "\"faults\":{\"http_429\":0.1,\"http_500\":0.05,\"http_503\":0.05,"
-                          "\"drop\":0.05,\"malformed\":0.05,\"stall\":0.05,\"stream_error\":0.05,"
-                          "\"retry_after_s\":1,\"stall_s\":30}}]}");
-    char log[1200];
-    snprintf(log, sizeof(log), "%s/truth.jsonl", dir);
-    struct mock_proc m;
-    char *extra[] = { "--no-corpus", "--profile", prof, "--log", log, "--seed", "5", NULL };
-    if (mock_start(&m, extra) < 0)
+    struct ls_env e;
+    if (ls_start(&e, "load-faults",
+                 "{\"models\":[{\"name\":\"faulty\",\"output_tokens\":1000,"
+                 "\"latency\":{\"ttft_ms\":20,\"per_input_token_ms\":0,\"ttft_jitter_ms\":0,"
+                 "\"itl_ms\":5,\"itl_jitter\":0},"
+                 "\"faults\":{\"http_429\":0.1,\"http_500\":0.05,\"http_503\":0.05,"
+                 "\"drop\":0.05,\"malformed\":0.05,\"stall\":0.05,\"stream_error\":0.05,"
+                 "\"retry_after_s\":1,\"stall_s\":30}}]}",
+                 "faulty", "faulty", "\"timeouts\":{\"idle_ms\":300}") < 0)
         return 1;
-    char cfgtext[1024];
-    snprintf(cfgtext, sizeof(cfgtext),
-             "{\"backends\":[{\"name\":\"faulty\",\"type\":\"openai-compatible\",\"model\":\"faulty\","
-             "\"base_url\":\"%s/v1\",\"api_key_env\":\"LOAD_TEST_KEY\",\"stream\":true,"
-             "\"timeouts\":{\"idle_ms\":300}}]}", m.base_url);
-    char *cfg = ls_write(dir, "cfg.json", cfgtext);
-    char out[1200];
-    snprintf(out, sizeof(out), "%s/out", dir);
+    const char *cfg = e.cfg, *log = e.log;
+    char *out = ls_path(&e, "out");
     struct proc_result p;
     CHECK_INT_EQ(run_assay(&p, "load", cfg, "--backend", "faulty", "--rate", "80", "--requests",
                            "160", "--synthetic", "8:8", "--slo", "errors=60%", "--out", out, "-q",
@@ -54,10 +42,10 @@ int main(void)
     proc_result_free(&p);
     /* the mock's log is written when an exchange ends; a stalled one ends
      * when the client's idle timeout closes it, before the client moves on */
-    struct ls_lines g = ls_jsonl(log);
+    struct rs_lines g = rs_read_jsonl(log);
     char rp[1300];
     snprintf(rp, sizeof(rp), "%s/results.jsonl", out);
-    struct ls_lines l = ls_jsonl(rp);
+    struct rs_lines l = rs_read_jsonl(rp);
     CHECK_INT_EQ(l.n, N);
     CHECK_INT_EQ(g.n, N);
 
@@ -125,8 +113,7 @@ int main(void)
     cJSON_Delete(run);
 
     /* and with the default bound (1%) the same step fails on errors */
-    char out2[1300];
-    snprintf(out2, sizeof(out2), "%s/strict", dir);
+    char *out2 = ls_path(&e, "strict");
     CHECK_INT_EQ(run_assay(&p, "load", cfg, "--backend", "faulty", "--rate", "80", "--requests",
                            "80", "--synthetic", "8:8", "--out", out2, "-q", NULL), 0);
     CHECK_INT_EQ(p.status, 1);
@@ -134,11 +121,10 @@ int main(void)
     CHECK_CONTAINS(p.out, "> 1.0%");
     proc_result_free(&p);
 
-    ls_lines_free(&l);
-    ls_lines_free(&g);
-    mock_stop(&m);
-    free(prof);
-    free(cfg);
-    free(dir);
+    rs_lines_free(&l);
+    rs_lines_free(&g);
+    free(out);
+    free(out2);
+    ls_stop(&e);
     return check_done();
 }

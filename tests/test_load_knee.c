@@ -15,7 +15,6 @@
  * failure and reported as such; the step summary, the stdout table and
  * final line agree with run.json; the per-hour cost at the knee is
  * per_hour / (3600 x knee) x 1000. */
-#include "check.h"
 #include "harness/arrival.h"
 #include "load_support.h"
 #include "support/proc.h"
@@ -24,24 +23,14 @@
 
 int main(void)
 {
-    setenv("LOAD_TEST_KEY", "k", 1);
-    char *dir = test_tmpdir("load-knee");
-    char *prof = ls_write(dir, "cap4.json",
-                          "{\"models\":[{\"name\":\"cap4\",\"capacity\":4,\"output_tokens\":1000,"
-                          "\"latency\":{\"ttft_ms\":100,\"per_input_token_ms\":0,"
-                          "\"ttft_jitter_ms\":0,\"itl_ms\":0}}]}");
-    struct mock_proc m;
-    char *extra[] = { "--no-corpus", "--profile", prof, NULL };
-    if (mock_start(&m, extra) < 0)
+    struct ls_env e;
+    if (ls_start(&e, "load-knee",
+                 "{\"models\":[{\"name\":\"cap4\",\"capacity\":4,\"output_tokens\":1000,"
+                 "\"latency\":{\"ttft_ms\":100,\"per_input_token_ms\":0,\"ttft_jitter_ms\":0,"
+                 "\"itl_ms\":0}}]}", "dedicated", "cap4", "\"pricing\":{\"per_hour\":3.6}") < 0)
         return 1;
-    char cfgtext[1024];
-    snprintf(cfgtext, sizeof(cfgtext),
-             "{\"backends\":[{\"name\":\"dedicated\",\"type\":\"openai-compatible\","
-             "\"model\":\"cap4\",\"base_url\":\"%s/v1\",\"api_key_env\":\"LOAD_TEST_KEY\","
-             "\"stream\":true,\"pricing\":{\"per_hour\":3.6}}]}", m.base_url);
-    char *cfg = ls_write(dir, "cfg.json", cfgtext);
-    char out[1200];
-    snprintf(out, sizeof(out), "%s/out", dir);
+    const char *cfg = e.cfg;
+    char *out = ls_path(&e, "out");
 
     struct proc_result p;
     CHECK_INT_EQ(run_assay(&p, "load", cfg, "--backend", "dedicated", "--rate", "10,20,30,40,50,60",
@@ -129,16 +118,15 @@ int main(void)
     /* records: one per measured request, keys unique per step */
     char rp[1300];
     snprintf(rp, sizeof(rp), "%s/results.jsonl", out);
-    struct ls_lines l = ls_jsonl(rp);
+    struct rs_lines l = rs_read_jsonl(rp);
     double total = 0;
     cJSON_ArrayForEach(st, steps)
         total += ls_num(st, "requests");
     CHECK_INT_EQ(l.n, (long)total);
-    ls_lines_free(&l);
+    rs_lines_free(&l);
 
     /* no knee when nothing passes: exit 1 and a plain message */
-    char out2[1300];
-    snprintf(out2, sizeof(out2), "%s/none", dir);
+    char *out2 = ls_path(&e, "none");
     CHECK_INT_EQ(run_assay(&p, "load", cfg, "--backend", "dedicated", "--rate", "60",
                            "--requests", "60", "--synthetic", "8:4", "--slo", "e2e=150ms",
                            "--out", out2, "-q", NULL), 0);
@@ -147,9 +135,8 @@ int main(void)
     proc_result_free(&p);
 
     cJSON_Delete(run);
-    mock_stop(&m);
-    free(prof);
-    free(cfg);
-    free(dir);
+    free(out);
+    free(out2);
+    ls_stop(&e);
     return check_done();
 }

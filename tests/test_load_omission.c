@@ -16,7 +16,6 @@
  * Either way the queue is in the reported latency. Only lower bounds are
  * asserted on anything a slow machine could stretch (a timer never fires
  * early), and ratios between early and late requests of one run. */
-#include "check.h"
 #include "load_support.h"
 #include "support/proc.h"
 
@@ -39,7 +38,7 @@ static size_t read_records(const char *out, struct rec *r)
 {
     char path[1200];
     snprintf(path, sizeof(path), "%s/results.jsonl", out);
-    struct ls_lines l = ls_jsonl(path);
+    struct rs_lines l = rs_read_jsonl(path);
     CHECK_INT_EQ(l.n, N);
     qsort(l.v, l.n, sizeof(cJSON *), by_repeat);
     size_t ok = 0;
@@ -54,45 +53,32 @@ static size_t read_records(const char *out, struct rec *r)
         CHECK_MSG(fabs(r[i].e2e - (r[i].lag + r[i].svc)) < 0.01, "record %zu: %g != %g + %g", i,
                   r[i].e2e, r[i].lag, r[i].svc);
     }
-    ls_lines_free(&l);
+    rs_lines_free(&l);
     return ok;
 }
 
 /* Largest queue wait the mock logged from line `from` on, ms. */
 static double mock_max_queue_ms(const char *log, size_t from, size_t *lines)
 {
-    struct ls_lines l = ls_jsonl(log);
+    struct rs_lines l = rs_read_jsonl(log);
     double m = 0;
     for (size_t i = from; i < l.n; i++)
         m = fmax(m, ls_num(l.v[i], "queue_ms"));
     *lines = l.n;
-    ls_lines_free(&l);
+    rs_lines_free(&l);
     return m;
 }
 
 int main(void)
 {
-    setenv("LOAD_TEST_KEY", "k", 1);
-    char *dir = test_tmpdir("load-omission");
-    char *prof = ls_write(dir, "cap2.json",
-                          "{\"models\":[{\"name\":\"cap2\",\"capacity\":2,\"output_tokens\":1000,"
-                          "\"latency\":{\"ttft_ms\":100,\"per_input_token_ms\":0,"
-                          "\"ttft_jitter_ms\":0,\"itl_ms\":0}}]}");
-    char log[1200];
-    snprintf(log, sizeof(log), "%s/truth.jsonl", dir);
-    struct mock_proc m;
-    char *extra[] = { "--no-corpus", "--profile", prof, "--log", log, NULL };
-    if (mock_start(&m, extra) < 0)
+    struct ls_env e;
+    if (ls_start(&e, "load-omission",
+                 "{\"models\":[{\"name\":\"cap2\",\"capacity\":2,\"output_tokens\":1000,"
+                 "\"latency\":{\"ttft_ms\":100,\"per_input_token_ms\":0,\"ttft_jitter_ms\":0,"
+                 "\"itl_ms\":0}}]}", "slow", "cap2", "") < 0)
         return 1;
-    char cfgtext[1024];
-    snprintf(cfgtext, sizeof(cfgtext),
-             "{\"backends\":[{\"name\":\"slow\",\"type\":\"openai-compatible\",\"model\":\"cap2\","
-             "\"base_url\":\"%s/v1\",\"api_key_env\":\"LOAD_TEST_KEY\",\"stream\":true}]}",
-             m.base_url);
-    char *cfg = ls_write(dir, "cfg.json", cfgtext);
-    char outa[1200], outb[1200];
-    snprintf(outa, sizeof(outa), "%s/client-queue", dir);
-    snprintf(outb, sizeof(outb), "%s/server-queue", dir);
+    const char *cfg = e.cfg, *log = e.log;
+    char *outa = ls_path(&e, "client-queue"), *outb = ls_path(&e, "server-queue");
     struct rec r[N];
     const size_t tenth = N / 10;
 
@@ -127,7 +113,10 @@ int main(void)
     size_t lines = 0;
     double q = mock_max_queue_ms(log, 0, &lines);
     CHECK_INT_EQ(lines, N);
-    CHECK_MSG(q < 5, "the mock queued a request for %.1f ms: the cap did not hold", q);
+    /* (a slot frees just after the last byte leaves the mock, so the next
+     * request may wait a moment for it: tiny next to the client's queue) */
+    CHECK_MSG(q < 100 && q < last_e2e / 10, "the mock queued a request for %.1f ms: the cap "
+              "did not hold", q);
     char rj[1300];
     snprintf(rj, sizeof(rj), "%s/run.json", outa);
     cJSON *run = ls_json(rj);
@@ -163,9 +152,8 @@ int main(void)
     /* the client kept to its schedule (generous: a loaded machine) */
     CHECK_MSG(ls_median(lag, 0, N) < 50, "median send lag %.1f ms", ls_median(lag, 0, N));
 
-    mock_stop(&m);
-    free(prof);
-    free(cfg);
-    free(dir);
+    free(outa);
+    free(outb);
+    ls_stop(&e);
     return check_done();
 }

@@ -14,22 +14,20 @@
  *     mock's log), each request due when another ended;
  *   - suite prompts: items of the suite, in a seeded order;
  *   - `assay report` reads the folder. */
-#include "check.h"
 #include "load_support.h"
 #include "support/proc.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 
-static struct mock_proc m;
-static char *dir, *cfg;
-static char logpath[1200];
+static struct ls_env e;
+static const char *cfg, *logpath;
 
-static struct ls_lines records(const char *out, const char *sub)
+static struct rs_lines records(const char *out, const char *sub)
 {
     char p[1400];
     snprintf(p, sizeof(p), "%s/%sresults.jsonl", out, sub);
-    return ls_jsonl(p);
+    return rs_read_jsonl(p);
 }
 
 static cJSON *run_json(const char *out)
@@ -37,13 +35,6 @@ static cJSON *run_json(const char *out)
     char p[1400];
     snprintf(p, sizeof(p), "%s/run.json", out);
     return ls_json(p);
-}
-
-static char *outdir(const char *name)
-{
-    char *p = malloc(1300);
-    snprintf(p, 1300, "%s/%s", dir, name);
-    return p;
 }
 
 static int by_intended(const void *a, const void *b)
@@ -55,7 +46,7 @@ static int by_intended(const void *a, const void *b)
 
 static void fixed_rate_and_truth(void)
 {
-    char *out = outdir("fixed");
+    char *out = ls_path(&e, "fixed");
     struct proc_result p;
     CHECK_INT_EQ(run_assay(&p, "load", cfg, "--backend", "fast", "--rate", "50,20", "--duration",
                            "1s", "--warmup", "400ms", "--synthetic", "16:8", "--out", out, "-q",
@@ -78,7 +69,7 @@ static void fixed_rate_and_truth(void)
     CHECK(ls_at(run, "suites.synthetic") != NULL);
     double mono0 = ls_num(run, "load.clock.mono0_ns");
 
-    struct ls_lines l = records(out, "");
+    struct rs_lines l = records(out, "");
     CHECK_INT_EQ(l.n, 70);
     qsort(l.v, l.n, sizeof(cJSON *), by_intended);
     /* per step: repeat 0..n-1, spacing exactly 1/rate */
@@ -111,13 +102,13 @@ static void fixed_rate_and_truth(void)
         CHECK(seen[0][k] == 1 && (k >= 20 || seen[1][k] == 1));
 
     /* warm-up: its own file, flagged, the same schedule before the step */
-    struct ls_lines w = records(out, "warmup/");
+    struct rs_lines w = records(out, "warmup/");
     CHECK_INT_EQ(w.n, 28);
     for (size_t i = 0; i < w.n; i++)
         CHECK(cJSON_IsTrue(ls_at(w.v[i], "warmup")));
 
     /* ground truth: every request (warm-up too) is one line of the log */
-    struct ls_lines g = ls_jsonl(logpath);
+    struct rs_lines g = rs_read_jsonl(logpath);
     CHECK_INT_EQ(g.n, 98);
     size_t matched = 0;
     for (size_t i = 0; i < l.n; i++) {
@@ -144,9 +135,9 @@ static void fixed_rate_and_truth(void)
         }
     }
     CHECK_INT_EQ(matched, l.n);
-    ls_lines_free(&g);
-    ls_lines_free(&w);
-    ls_lines_free(&l);
+    rs_lines_free(&g);
+    rs_lines_free(&w);
+    rs_lines_free(&l);
     cJSON_Delete(run);
 
     /* assay report reads a load folder */
@@ -164,14 +155,14 @@ static void poisson_schedule(void)
     for (int run = 0; run < 2; run++) {
         char name[32];
         snprintf(name, sizeof(name), "poisson%d", run);
-        char *out = outdir(name);
+        char *out = ls_path(&e, name);
         struct proc_result p;
         CHECK_INT_EQ(run_assay(&p, "load", cfg, "--backend", "fast", "--rate", "200", "--poisson",
                                "--duration", "1s", "--synthetic", "8:2", "--seed", "3", "--out",
                                out, "-q", NULL), 0);
         CHECK_MSG(p.status == 0, "exit %d: %s", p.status, p.err);
         proc_result_free(&p);
-        struct ls_lines l = records(out, "");
+        struct rs_lines l = records(out, "");
         /* Poisson(200): sd 14.1; five of them */
         CHECK_MSG(l.n >= 130 && l.n <= 270, "%zu arrivals in 1 s at 200/s", l.n);
         qsort(l.v, l.n, sizeof(cJSON *), by_intended);
@@ -182,7 +173,7 @@ static void poisson_schedule(void)
         CHECK_STR_EQ(ls_str(rj, "load.arrival"), "poisson");
         CHECK_INT_EQ(ls_num(rj, "load.steps.0.requests"), l.n);
         cJSON_Delete(rj);
-        ls_lines_free(&l);
+        rs_lines_free(&l);
         free(out);
     }
     CHECK_INT_EQ(n[0], n[1]);
@@ -194,17 +185,17 @@ static void poisson_schedule(void)
 
 static void closed_loop(void)
 {
-    char *out = outdir("closed");
+    char *out = ls_path(&e, "closed");
     struct proc_result p;
-    struct ls_lines g0 = ls_jsonl(logpath);
+    struct rs_lines g0 = rs_read_jsonl(logpath);
     size_t before = g0.n;
-    ls_lines_free(&g0);
+    rs_lines_free(&g0);
     CHECK_INT_EQ(run_assay(&p, "load", cfg, "--backend", "fast", "--concurrency", "3",
                            "--requests", "30", "--synthetic", "8:4", "--out", out, "-q", NULL), 0);
     CHECK_MSG(p.status == 0, "exit %d: %s", p.status, p.err);
     CHECK_CONTAINS(p.out, "knee: 3 in flight");
     proc_result_free(&p);
-    struct ls_lines l = records(out, "");
+    struct rs_lines l = records(out, "");
     CHECK_INT_EQ(l.n, 30);
     /* at most 3 at once, by the client's clocks */
     int max_overlap = 0;
@@ -219,7 +210,8 @@ static void closed_loop(void)
         max_overlap = over > max_overlap ? over : max_overlap;
     }
     CHECK_MSG(max_overlap <= 3 && max_overlap >= 2, "%d in flight at once", max_overlap);
-    /* a request after the first three is due when another ended */
+    /* a request after the first three is due when another ended (its last
+     * byte, give or take the moment libcurl takes to call it done) */
     qsort(l.v, l.n, sizeof(cJSON *), by_intended);
     size_t due_at_end = 0, later = 0;
     for (size_t i = 3; i < l.n; i++) {
@@ -227,7 +219,7 @@ static void closed_loop(void)
         later++;
         for (size_t k = 0; k < l.n; k++) {
             double end = ls_num(l.v[k], "timing.start_ms") + ls_num(l.v[k], "timing.service_e2e_ms");
-            if (k != i && fabs(end - due) < 1.0) {
+            if (k != i && due >= end - 0.01 && due - end < 20.0) {
                 due_at_end++;
                 break;
             }
@@ -236,7 +228,7 @@ static void closed_loop(void)
     CHECK_INT_EQ(later, 27);
     CHECK_INT_EQ(due_at_end, later);
     /* by the mock's clocks too */
-    struct ls_lines g = ls_jsonl(logpath);
+    struct rs_lines g = rs_read_jsonl(logpath);
     int most = 0;
     for (size_t i = before; i < g.n; i++) {
         double a = ls_num(g.v[i], "mono_ns.arrived");
@@ -246,19 +238,19 @@ static void closed_loop(void)
         most = over > most ? over : most;
     }
     CHECK_MSG(most <= 3, "the mock saw %d at once", most);
-    ls_lines_free(&g);
+    rs_lines_free(&g);
     cJSON *rj = run_json(out);
     CHECK_STR_EQ(ls_str(rj, "load.mode"), "concurrency");
     CHECK_INT_EQ(ls_num(rj, "load.steps.0.concurrency"), 3);
     CHECK_INT_EQ(ls_num(rj, "load.steps.0.in_flight_max"), 3);
     cJSON_Delete(rj);
-    ls_lines_free(&l);
+    rs_lines_free(&l);
     free(out);
 }
 
 static void suite_prompts(void)
 {
-    char *out = outdir("suite");
+    char *out = ls_path(&e, "suite");
     struct proc_result p;
     char suite[1200];
     snprintf(suite, sizeof(suite), "%s/tests/data/mini_suite.json", assay_src());
@@ -266,7 +258,7 @@ static void suite_prompts(void)
                            "--suite", suite, "--seed", "9", "--out", out, "-q", NULL), 0);
     CHECK_MSG(p.status == 0, "exit %d: %s", p.status, p.err);
     proc_result_free(&p);
-    struct ls_lines l = records(out, "");
+    struct rs_lines l = records(out, "");
     CHECK_INT_EQ(l.n, 12);
     qsort(l.v, l.n, sizeof(cJSON *), by_intended);
     /* five items, each sent before any is sent again (a permutation,
@@ -288,30 +280,21 @@ static void suite_prompts(void)
     CHECK(ls_at(rj, "suites.mini") != NULL);
     CHECK_STR_EQ(ls_str(rj, "load.prompts.source"), "suites");
     cJSON_Delete(rj);
-    ls_lines_free(&l);
+    rs_lines_free(&l);
     free(out);
 }
 
 int main(void)
 {
-    setenv("LOAD_TEST_KEY", "k", 1);
-    dir = test_tmpdir("load-records");
-    snprintf(logpath, sizeof(logpath), "%s/truth.jsonl", dir);
-    char *extra[] = { "--log", logpath, NULL };
-    if (mock_start(&m, extra) < 0)
+    if (ls_start(&e, "load-records", NULL, "fast", "mock-fast",
+                 "\"pricing\":{\"input_per_mtok\":1,\"output_per_mtok\":2}") < 0)
         return 1;
-    char text[1024];
-    snprintf(text, sizeof(text),
-             "{\"backends\":[{\"name\":\"fast\",\"type\":\"openai-compatible\",\"model\":\"mock-fast\","
-             "\"base_url\":\"%s/v1\",\"api_key_env\":\"LOAD_TEST_KEY\",\"stream\":true,"
-             "\"pricing\":{\"input_per_mtok\":1,\"output_per_mtok\":2}}]}", m.base_url);
-    cfg = ls_write(dir, "cfg.json", text);
+    cfg = e.cfg;
+    logpath = e.log;
     fixed_rate_and_truth();
     poisson_schedule();
     closed_loop();
     suite_prompts();
-    mock_stop(&m);
-    free(cfg);
-    free(dir);
+    ls_stop(&e);
     return check_done();
 }
