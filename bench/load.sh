@@ -21,80 +21,50 @@
 #   client TTFT - mock TTFT   when the client saw the first answer token minus
 #                             when the mock handed it to its socket: what the
 #                             client adds to the TTFT it reports
-#   client ITL - mock gaps    the same for inter-token gaps (p50)
+#   client ITL - mock gap     the same for inter-token gaps (p50 per request)
+#   mock TTFT - its plan      how late the mock itself was (its own log)
 #   streams open              most requests in flight (client) and at once in
 #                             the mock (from its log)
 #   CPU                       client and mock CPU seconds per 1,000 requests,
-#                             and the machine's load average (a shared 2-core
-#                             machine: other work steals the client's core)
+#                             and the machine's load average
 #
 # The machine is shared: when run as root the client and the mock run at
 # nice -10 (NICE=0 turns that off), so other work on the machine takes less
 # of their cores; the load average printed says how busy it was.
 #
-# usage: sh bench/load.sh            (RATE=1000 DURATION=10 BUILD_DIR=build NICE=-10,
-#                                      MOCK_BIN=another assay binary for the mock)
+#   sh bench/load.sh                (RATE=1000 DURATION=10 NICE=-10)
 # Needs python3 (standard library) for the join.
-set -eu
-cd "$(dirname "$0")/.."
-BUILD_DIR=${BUILD_DIR:-build}
-BIN=$BUILD_DIR/assay
-MOCK_BIN=${MOCK_BIN:-$BIN}
-NICE=${NICE:--10}
-[ "$(id -u)" -eq 0 ] || NICE=0
+. "$(dirname "$0")/lib.sh"
 RATE=${RATE:-1000}
 DURATION=${DURATION:-10}
-[ -x "$BIN" ] || { echo "load.sh: build first (sh scripts/build.sh)" >&2; exit 2; }
-command -v python3 >/dev/null || { echo "load.sh: needs python3" >&2; exit 2; }
-
-tmp=$(mktemp -d /tmp/assay-bench-load.XXXXXX)
-mock_pid=""
-cleanup() {
-    [ -n "$mock_pid" ] && kill "$mock_pid" 2>/dev/null && wait "$mock_pid" 2>/dev/null
-    rm -rf "$tmp"
-}
-trap cleanup EXIT INT TERM
-export ASSAY_BENCH_KEY=bench
+NICE=${NICE:--10}
+[ "$(id -u)" -eq 0 ] || NICE=0
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 # run NAME PROFILE_JSON SYNTHETIC WARMUP
 run() {
     name=$1
-    printf '%s\n' "$2" > "$tmp/$name.profile.json"
-    nice -n "$NICE" "$MOCK_BIN" mock --port 0 --no-corpus --profile "$tmp/$name.profile.json" \
-        --log "$tmp/$name.truth.jsonl" > "$tmp/$name.mock.out" 2>"$tmp/$name.mock.err" &
-    mock_pid=$!
-    i=0
-    while ! grep -q listening "$tmp/$name.mock.out" 2>/dev/null; do
-        i=$((i + 1)); [ $i -lt 100 ] || { echo "load.sh: the mock did not start" >&2; exit 1; }
-        sleep 0.05
-    done
-    url=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$tmp/$name.mock.out")
-    cat > "$tmp/$name.config.json" <<EOF
+    printf '%s\n' "$2" > "$WORK/$name.profile.json"
+    start_mock --no-corpus --profile "$WORK/$name.profile.json" --log "$WORK/$name.truth.jsonl"
+    renice -n "$NICE" -p "$MOCK_PID" >/dev/null
+    cat > "$WORK/$name.config.json" <<EOF
 {"backends": [{"name": "mock", "type": "openai-compatible", "model": "bench",
-  "base_url": "$url/v1", "api_key_env": "ASSAY_BENCH_KEY", "stream": true}]}
+  "base_url": "$MOCK_URL/v1", "api_key_env": "MOCK_API_KEY", "stream": true}]}
 EOF
-    mock0=$(cpu_ticks "$mock_pid")
+    mock0=$(cpu_ticks "$MOCK_PID")
     load0=$(cut -d' ' -f1 /proc/loadavg)
-    # the client's CPU time from the kernel's accounting of a finished child
-    rc=0
-    nice -n "$NICE" python3 -c 'import resource, subprocess, sys
-rc = subprocess.call(sys.argv[2:])
-u = resource.getrusage(resource.RUSAGE_CHILDREN)
-open(sys.argv[1], "w").write("%f\n" % (u.ru_utime + u.ru_stime))
-sys.exit(rc)' "$tmp/$name.cpu" \
-        "$BIN" load "$tmp/$name.config.json" --backend mock --rate "$RATE" \
-        --duration "${DURATION}s" --warmup "$4" --synthetic "$3" --out "$tmp/$name.out" \
-        --quiet > "$tmp/$name.stdout" 2>"$tmp/$name.stderr" || rc=$?
-    [ "$rc" -le 1 ] || { cat "$tmp/$name.stderr" >&2; exit 1; }
-    client_cpu=$(cat "$tmp/$name.cpu")
-    mock1=$(cpu_ticks "$mock_pid")
+    # (exit 1, "no step met the SLO", is a result here, not a failure)
+    # shellcheck disable=SC2046
+    set -- $(run_timed nice -n "$NICE" sh -c '"$@" || [ $? -eq 1 ]' sh \
+        "$ASSAY" load "$WORK/$name.config.json" --backend mock --rate "$RATE" \
+        --duration "${DURATION}s" --warmup "$4" --synthetic "$3" --out "$WORK/$name.out" --quiet)
+    client_cpu=$(echo "$2 $3" | awk '{print $1 + $2}')
+    mock1=$(cpu_ticks "$MOCK_PID")
     load1=$(cut -d' ' -f1 /proc/loadavg)
-    kill "$mock_pid"; wait "$mock_pid" 2>/dev/null || true; mock_pid=""
-    hz=$(getconf CLK_TCK)
-    python3 - "$name" "$tmp/$name.out" "$tmp/$name.truth.jsonl" "$client_cpu" \
-        "$((mock1 - mock0))" "$hz" "$load0" "$load1" <<'PY'
+    stop_mock
+    python3 - "$name" "$WORK/$name.out" "$WORK/$name.truth.jsonl" "$client_cpu" \
+        "$((mock1 - mock0))" "$(getconf CLK_TCK)" "$load0" "$load1" <<'PY'
 import json, sys
 name, out, truth, client_cpu, mock_ticks, hz, load0, load1 = sys.argv[1:]
 hz = float(hz)
@@ -178,7 +148,7 @@ print("  %-26s client_bottleneck %s, loop stall max %.1f ms, capped %d"
 PY
 }
 
-echo "assay load benchmark: $("$BIN" --version | head -1), $(nproc) cores, $RATE req/s for ${DURATION} s, nice $NICE"
+echo "assay load benchmark: $("$ASSAY" --version | head -1), $(nproc) cores, $RATE req/s for ${DURATION} s, nice $NICE"
 run rate '{"models":[{"name":"bench","output_tokens":1000,"latency":{"ttft_ms":0,
   "per_input_token_ms":0,"ttft_jitter_ms":0,"itl_ms":0}}]}' 16:8 2s
 run streams '{"models":[{"name":"bench","output_tokens":1000,"latency":{"ttft_ms":500,

@@ -37,17 +37,18 @@ static void usage(FILE *f)
             "  --profile SPEC    a profile file, or a built-in profile name (default: the\n"
             "                    built-in \"default\"); repeat to load several\n"
             "  --seed N          seed of every simulated draw (default 1)\n"
-            "  --suites DIR      suites whose datasets the mock answers (default: $ASSAY_SUITES\n"
+            "  --suites DIR      suites whose items the mock knows (default: $ASSAY_SUITES_DIR\n"
             "                    or the bundled suites/ of the source tree)\n"
-            "  --datasets DIR    where suites' dataset paths are resolved (default:\n"
-            "                    $ASSAY_DATASETS or the bundled datasets/)\n"
+            "  --datasets DIR    look the suites' dataset files up here (default:\n"
+            "                    $ASSAY_DATASETS_DIR, else each suite's own path)\n"
             "  --corpus FILE     extra items in the mock's JSONL format (docs/mock.md)\n"
             "  --no-corpus       answer every prompt generically (no suites loaded)\n"
             "  --log FILE        ground truth: one JSON line per request (docs/mock.md)\n"
             "  --zero-delay      every latency 0 (benchmarks)\n"
             "  --tls             serve HTTPS with a self-signed certificate made at start\n"
             "  --cert, --key     serve HTTPS with this certificate and key (PEM)\n"
-            "  --cert-out FILE   write the certificate (the CA to trust) here\n"
+            "  --cert-out FILE   write the generated certificate (the CA to trust) here;\n"
+            "                    implies --tls\n"
             "  --print-profile   print a built-in profile (default \"default\") and exit\n"
             "  --check           load everything, print a summary to stdout, and exit\n"
             "  -v, --verbose     one line per request on stderr\n"
@@ -107,7 +108,7 @@ int cmd_mock(int argc, char **argv)
     struct mock_opts o = { .host = "127.0.0.1", .port = 8400, .seed = 1 };
     const char *profiles[32], *corpora[32];
     size_t n_profiles = 0, n_corpora = 0;
-    const char *suites = getenv("ASSAY_SUITES"), *datasets = getenv("ASSAY_DATASETS");
+    const char *suites = NULL, *datasets = NULL;
     int zero = 0, check = 0, no_corpus = 0;
     const char *print = NULL;
     int c;
@@ -150,7 +151,7 @@ int cmd_mock(int argc, char **argv)
         case 't': o.tls = 1; break;
         case 'C': o.cert = optarg; o.tls = 1; break;
         case 'K': o.key = optarg; o.tls = 1; break;
-        case 'O': o.cert_out = optarg; break;
+        case 'O': o.cert_out = optarg; o.tls = 1; break;
         case 'R': print = optarg ? optarg : "default"; break;
         case 'k': check = 1; break;
         case 'v': o.verbose = 1; break;

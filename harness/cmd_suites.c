@@ -9,8 +9,11 @@
  * and the exit code is 2. */
 #include "cli.h"
 
+#include "harness/backends/backend.h"
+#include "harness/config.h"
 #include "harness/suite.h"
 #include "harness/util/buf.h"
+#include "harness/util/jsonv.h"
 #include "harness/util/xalloc.h"
 
 #include <math.h>
@@ -23,12 +26,15 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: assay suites [--dir DIR] [--verbose]\n"
             "       assay suites show NAME|FILE.json [--item ID] [--backend NAME]\n"
-            "                         [--backend-type TYPE] [--json] [--dir DIR]\n"
+            "                         [--backend-type TYPE] [--config FILE] [--json] [--dir DIR]\n"
             "\n"
             "Lists the suites in DIR (task, items, primary metric, scorers, tags), or\n"
             "shows one item's prompt as it would be sent: system text, few-shot turns,\n"
             "user text, raw input (task pipelines), generation parameters, response\n"
             "format and backend parameters, after the overrides for that backend.\n"
+            "When the backend's type is known (--backend-type, or --config with\n"
+            "--backend), also the HTTP request its adapter builds: URL and JSON body\n"
+            "(headers are not shown: they carry credentials).\n"
             "Every suite is fully checked; any error exits 2 naming file and line.\n"
             "\n"
             "options:\n"
@@ -38,13 +44,16 @@ static void usage(FILE *f)
             "  --item ID            show: this item (default: the first)\n"
             "  --backend NAME       show: apply overrides for this backend name\n"
             "  --backend-type TYPE  show: apply overrides for this type (hf-inference, ...)\n"
+            "  --config FILE        show: take --backend from this run config (its type,\n"
+            "                       model, base URL, default parameters, extra body)\n"
             "  --json               show: the prompt as one JSON object\n"
             "\n"
             "examples:\n"
             "  assay suites\n"
             "  assay suites show extraction --item ext-invoice-003\n"
             "  assay suites show summarization --backend-type hf-inference\n"
-            "  assay suites show ./my-suite.json --json\n",
+            "  assay suites show ./my-suite.json --json\n"
+            "  assay suites show multilingual --config examples/demo.json --backend strong\n",
             suites_default_dir());
 }
 
@@ -215,7 +224,8 @@ static cJSON *prompt_json(const struct suite *s, const struct item *it, const st
         cJSON_AddStringToObject(m, "content", p->msgs[i].content);
         cJSON_AddItemToArray(msgs, m);
     }
-    cJSON_AddStringToObject(o, "raw", p->raw);
+    if (p->raw)
+        cJSON_AddStringToObject(o, "raw", p->raw);
     cJSON *g = cJSON_AddObjectToObject(o, "generation");
     if (p->gen.max_tokens >= 0)
         cJSON_AddNumberToObject(g, "max_tokens", (double)p->gen.max_tokens);
@@ -274,7 +284,7 @@ static void show_prompt(const struct suite *s, const struct item *it, const stru
         print_block(title, p->msgs[i].content);
     }
     print_block("user", p->user);
-    if (strcmp(p->raw, p->user) != 0)
+    if (p->raw)
         print_block("raw input (task-pipeline backends)", p->raw);
     if (p->schema) {
         char *js = cJSON_Print(p->schema);
@@ -288,6 +298,72 @@ static void show_prompt(const struct suite *s, const struct item *it, const stru
     }
 }
 
+static int show_loaded(const char *dir, const char *name, const char *item_id, const char *bname,
+                       const char *btype, const struct backend_conf *backend, int placeholder,
+                       int as_json);
+
+/* A stand-in backend for a type given without a config: placeholders for
+ * what only a config knows. */
+static void placeholder_backend(struct backend_conf *b, const struct backend_ops *ops,
+                                const char *name)
+{
+    memset(b, 0, sizeof(*b));
+    b->name = (char *)(name ? name : ops->type);
+    b->type = (char *)ops->type;
+    b->ops = ops;
+    b->model = "MODEL";
+    b->base_url = (char *)(ops->default_base_url ? ops->default_base_url : "http://BASE_URL");
+    b->params.max_tokens = -1;
+    b->params.temperature = NAN;
+    b->params.top_p = NAN;
+    b->stream = ops->framing != FRAMING_NONE;
+}
+
+/* The request the backend's adapter builds for p (URL and body; never the
+ * headers). Returns an owned {"url", "stream", "body"} object, or NULL. */
+static cJSON *build_request(const struct backend_conf *b, const struct prompt *p, struct diag *d)
+{
+    /* The adapter sees the backend's defaults under the suite's values;
+     * q borrows them, p keeps owning its own. */
+    struct prompt q = *p;
+    gen_fill_defaults(&q.gen, &b->params);
+    struct http_req req;
+    memset(&req, 0, sizeof(req));
+    buf_init(&req.body, 0);
+    cJSON *out = NULL;
+    if (b->ops->build(b, &q, &req, d) == 0) {
+        out = cJSON_CreateObject();
+        cJSON_AddStringToObject(out, "url", req.url ? req.url : "");
+        cJSON_AddBoolToObject(out, "stream", req.stream);
+        cJSON *body = cJSON_ParseWithLength(req.body.ptr, req.body.len);
+        cJSON_AddItemToObject(out, "body", body ? body : cJSON_CreateString(req.body.ptr));
+    }
+    free(req.url);
+    buf_release(&req.body);
+    return out;
+}
+
+/* show sends nothing, so a backend's API key is not needed: the variables
+ * the config names for keys get a stand-in value in this process when they
+ * are unset (the key would only go into headers, which show never prints). */
+static void stand_in_keys(const char *config_file)
+{
+    cJSON *root = json_load_file(config_file, NULL);
+    const cJSON *b;
+    cJSON_ArrayForEach(b, cJSON_GetObjectItemCaseSensitive(root, "backends")) {
+        const cJSON *env = cJSON_GetObjectItemCaseSensitive(b, "api_key_env");
+        const char *name = cJSON_GetStringValue(env);
+        if (!env) {
+            const char *type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(b, "type"));
+            const struct backend_ops *ops = type ? backend_find(type) : NULL;
+            name = ops ? ops->default_key_env : NULL;
+        }
+        if (name && *name && !(getenv(name) && *getenv(name)))
+            setenv(name, "not-needed-to-show", 1);
+    }
+    cJSON_Delete(root);
+}
+
 static int is_path(const char *name)
 {
     size_t n = strlen(name);
@@ -295,7 +371,49 @@ static int is_path(const char *name)
 }
 
 static int show(const char *dir, const char *name, const char *item_id, const char *bname,
-                const char *btype, int as_json)
+                const char *btype, const char *config_file, int as_json)
+{
+    struct config conf;
+    const struct backend_conf *backend = NULL;
+    struct backend_conf placeholder;
+    int have_conf = 0;
+    if (config_file) {
+        struct diag cd;
+        diag_init(&cd);
+        cd.echo = stderr;
+        stand_in_keys(config_file);
+        if (config_load(config_file, &conf, &cd) < 0)
+            return EXIT_BAD_INPUT;
+        have_conf = 1;
+        backend = config_backend(&conf, bname);
+        if (!backend) {
+            fprintf(stderr, "assay: error: %s: no backend named \"%s\"", config_file, bname);
+            for (size_t i = 0; i < conf.nbackends; i++)
+                fprintf(stderr, "%s%s", i ? ", " : " (there are: ", conf.backends[i].name);
+            fprintf(stderr, "%s\n", conf.nbackends ? ")" : "");
+            config_release(&conf);
+            return EXIT_BAD_INPUT;
+        }
+        if (btype && strcmp(btype, backend->type) != 0) {
+            fprintf(stderr, "assay: error: --backend-type %s, but backend \"%s\" in %s is of type %s\n",
+                    btype, bname, config_file, backend->type);
+            config_release(&conf);
+            return EXIT_BAD_INPUT;
+        }
+        btype = backend->type;
+    } else if (btype && backend_find(btype)) {
+        placeholder_backend(&placeholder, backend_find(btype), bname);
+        backend = &placeholder;
+    }
+    int rc = show_loaded(dir, name, item_id, bname, btype, backend, backend == &placeholder, as_json);
+    if (have_conf)
+        config_release(&conf);
+    return rc;
+}
+
+static int show_loaded(const char *dir, const char *name, const char *item_id, const char *bname,
+                       const char *btype, const struct backend_conf *backend, int placeholder,
+                       int as_json)
 {
     struct diag d;
     diag_init(&d);
@@ -333,15 +451,35 @@ static int show(const char *dir, const char *name, const char *item_id, const ch
             diag_print(&d, stderr);
             rc = EXIT_BAD_INPUT;
         } else {
+            cJSON *request = NULL;
+            if (backend && !(request = build_request(backend, &p, &d))) {
+                diag_print(&d, stderr);
+                rc = EXIT_BAD_INPUT;
+            }
             if (as_json) {
                 cJSON *o = prompt_json(s, it, &p);
+                if (request)
+                    cJSON_AddItemToObject(o, "request", cJSON_Duplicate(request, 1));
                 char *js = cJSON_Print(o);
                 printf("%s\n", js);
                 cJSON_free(js);
                 cJSON_Delete(o);
             } else {
                 show_prompt(s, it, &p, bname, btype);
+                if (request) {
+                    char title[512];
+                    const char *url = cJSON_GetStringValue(cJSON_GetObjectItem(request, "url"));
+                    snprintf(title, sizeof(title), "request: POST %s%s%s", url,
+                             cJSON_IsTrue(cJSON_GetObjectItem(request, "stream")) ? " (streaming)" : "",
+                             !placeholder ? ""
+                             : strstr(url, "BASE_URL") ? " (MODEL and BASE_URL are placeholders: give --config)"
+                                                       : " (MODEL is a placeholder: give --config)");
+                    char *js = cJSON_Print(cJSON_GetObjectItem(request, "body"));
+                    print_block(title, js);
+                    cJSON_free(js);
+                }
             }
+            cJSON_Delete(request);
             prompt_release(&p);
         }
     }
@@ -360,10 +498,11 @@ int cmd_suites(int argc, char **argv)
         { "backend", required_argument, NULL, 'b' },
         { "backend-type", required_argument, NULL, 't' },
         { "json", no_argument, NULL, 'j' },
+        { "config", required_argument, NULL, 'c' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
-    const char *dir = NULL, *item = NULL, *bname = NULL, *btype = NULL;
+    const char *dir = NULL, *item = NULL, *bname = NULL, *btype = NULL, *config = NULL;
     int verbose = 0, as_json = 0, c;
     optind = 0;
     while ((c = cli_getopt(argc, argv, "suites", "hv", opts)) != -1) {
@@ -374,6 +513,7 @@ int cmd_suites(int argc, char **argv)
         case 'b': bname = optarg; break;
         case 't': btype = optarg; break;
         case 'j': as_json = 1; break;
+        case 'c': config = optarg; break;
         case 'h': usage(stdout); return EXIT_OK;
         default: return EXIT_BAD_INPUT;
         }
@@ -389,12 +529,14 @@ int cmd_suites(int argc, char **argv)
                                                       : "show takes one suite name, got '%s' too", pos[2]);
         if (verbose)
             return cli_usage_error("suites", "--verbose goes with the list, not with show");
-        return show(dir, pos[1], item, bname, btype, as_json);
+        if (config && !bname)
+            return cli_usage_error("suites", "--config needs --backend NAME (which of its backends)");
+        return show(dir, pos[1], item, bname, btype, config, as_json);
     }
     if (npos >= 1)
         return cli_usage_error("suites", "unknown argument '%s' (expected show NAME)", pos[0]);
-    if (item || bname || btype || as_json)
-        return cli_usage_error("suites", "--item, --backend, --backend-type and --json go with show NAME");
+    if (item || bname || btype || as_json || config)
+        return cli_usage_error("suites", "--item, --backend, --backend-type, --config and --json go with show NAME");
 
     struct diag d;
     diag_init(&d);

@@ -808,7 +808,8 @@ static int prepare(struct load *L, struct diag *d)
         return diag_fail(d, "no prompts to send: pass --suite S or --synthetic IN:OUT (%s "
                             "lists no run.suites)", L->cfg.file);
     char *bn[1] = { (char *)o->backend };
-    struct plan_filter f = { o->suites, o->nsuites, bn, 1, 1 };
+    struct plan_filter f = { .suites = o->suites, .nsuites = o->nsuites, .backends = bn,
+                             .nbackends = 1, .repeats = 1 };
     L->have_plan = 1;   /* released even when half built */
     if (plan_build(&L->plan, &L->cfg, &f, d) < 0)
         return -1;
@@ -939,7 +940,7 @@ int load_execute(const struct load_opts *o)
         load_free(L);
         return EXIT_INPUT;
     }
-    L->t = transport_new_epoll(L->cap, on_done, L);
+    L->t = transport_new(L->cap, on_done, L);
     L->hdrs = transport_headers(L->b);
 
     interrupts = 0;

@@ -133,6 +133,7 @@ struct run {
     long resumed_done;         /* plan entries already done on disk */
     long resumed_ok;
     cJSON *resume_run_json;    /* run.json of the folder being resumed, or NULL */
+    struct shard shard;        /* the slice of the plan this run holds */
 };
 
 static volatile sig_atomic_t interrupts;
@@ -177,9 +178,45 @@ static void add_num_or_null(cJSON *o, const char *k, double v, int present)
         cJSON_AddNullToObject(o, k);
 }
 
-static double round3(double v)
+/* Numbers of a record as raw JSON text: cJSON prints a double with
+ * "%1.15g" and then parses it back to check it, which is most of a
+ * record's cost at thousands of records a second. Milliseconds are kept
+ * to the microsecond (3 decimals), integers exactly. */
+static void add_fixed3(cJSON *o, const char *k, double v)
 {
-    return round(v * 1000.0) / 1000.0;
+    char s[48];
+    long long m = llround(v * 1000.0);
+    const char *sign = m < 0 ? "-" : "";
+    unsigned long long a = (unsigned long long)(m < 0 ? -m : m);
+    unsigned long long ip = a / 1000, fp = a % 1000;
+    if (!isfinite(v)) {
+        cJSON_AddNullToObject(o, k);
+        return;
+    }
+    if (fp == 0)
+        snprintf(s, sizeof(s), "%s%llu", sign, ip);
+    else if (fp % 100 == 0)
+        snprintf(s, sizeof(s), "%s%llu.%llu", sign, ip, fp / 100);
+    else if (fp % 10 == 0)
+        snprintf(s, sizeof(s), "%s%llu.%02llu", sign, ip, fp / 10);
+    else
+        snprintf(s, sizeof(s), "%s%llu.%03llu", sign, ip, fp);
+    cJSON_AddRawToObject(o, k, s);
+}
+
+/* A money amount: 12 significant digits are more than any price has. */
+static void add_usd(cJSON *o, const char *k, double v)
+{
+    char s[40];
+    snprintf(s, sizeof(s), "%.12g", v);
+    cJSON_AddRawToObject(o, k, s);
+}
+
+static void add_int(cJSON *o, const char *k, long long v)
+{
+    char s[32];
+    snprintf(s, sizeof(s), "%lld", v);
+    cJSON_AddRawToObject(o, k, s);
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -218,19 +255,19 @@ static void add_timing(struct run *r, cJSON *rec, const struct job *j, const str
 {
     cJSON *t = cJSON_AddObjectToObject(rec, "timing");
     double intended = ms_since0(r, j->intended), start = ms_since0(r, x->t_start);
-    cJSON_AddNumberToObject(t, "intended_start_ms", round3(intended));
-    cJSON_AddNumberToObject(t, "start_ms", round3(start));
-    cJSON_AddNumberToObject(t, "send_lag_ms", round3(start - intended));
+    add_fixed3(t, "intended_start_ms", (intended));
+    add_fixed3(t, "start_ms", (start));
+    add_fixed3(t, "send_lag_ms", (start - intended));
     const struct reply *rp = &x->reply;
     double e2e = (double)(x->t_last_byte - x->t_start) / 1e6;
     double ttft = -1;
     if (x->stream && rp->t_first_text) {
         ttft = (double)(rp->t_first_text - x->t_start) / 1e6;
-        cJSON_AddNumberToObject(t, "ttft_ms", round3(ttft));
+        add_fixed3(t, "ttft_ms", (ttft));
     }
     if (x->stream && rp->t_first_any)
-        cJSON_AddNumberToObject(t, "ttft_any_ms", round3((double)(rp->t_first_any - x->t_start) / 1e6));
-    cJSON_AddNumberToObject(t, "e2e_ms", round3(e2e));
+        add_fixed3(t, "ttft_any_ms", ((double)(rp->t_first_any - x->t_start) / 1e6));
+    add_fixed3(t, "e2e_ms", (e2e));
     if (x->stream && rp->ngaps) {
         double *g = xmalloc(rp->ngaps * sizeof(double));
         memcpy(g, rp->gaps_ms, rp->ngaps * sizeof(double));
@@ -239,38 +276,38 @@ static void add_timing(struct run *r, cJSON *rec, const struct job *j, const str
         for (size_t i = 0; i < rp->ngaps; i++)
             sum += g[i];
         cJSON *itl = cJSON_AddObjectToObject(t, "itl_ms");
-        cJSON_AddNumberToObject(itl, "count", (double)rp->ngaps);
-        cJSON_AddNumberToObject(itl, "mean", round3(sum / (double)rp->ngaps));
-        cJSON_AddNumberToObject(itl, "p50", round3(pct(g, rp->ngaps, 0.50)));
-        cJSON_AddNumberToObject(itl, "p95", round3(pct(g, rp->ngaps, 0.95)));
-        cJSON_AddNumberToObject(itl, "max", round3(g[rp->ngaps - 1]));
+        add_int(itl, "count", (long long)rp->ngaps);
+        add_fixed3(itl, "mean", (sum / (double)rp->ngaps));
+        add_fixed3(itl, "p50", (pct(g, rp->ngaps, 0.50)));
+        add_fixed3(itl, "p95", (pct(g, rp->ngaps, 0.95)));
+        add_fixed3(itl, "max", (g[rp->ngaps - 1]));
         free(g);
     }
     if (ttft >= 0 && out_tokens > 1)
-        cJSON_AddNumberToObject(t, "tpot_ms", round3((e2e - ttft) / (double)(out_tokens - 1)));
+        add_fixed3(t, "tpot_ms", ((e2e - ttft) / (double)(out_tokens - 1)));
     if (out_tokens > 0) {
         double span = ttft >= 0 ? e2e - ttft : e2e;
         if (span > 0)
-            cJSON_AddNumberToObject(t, "output_tokens_per_s",
-                                    round3((double)out_tokens / (span / 1e3)));
+            add_fixed3(t, "output_tokens_per_s", ((double)out_tokens / (span / 1e3)));
     }
     if (x->dns_ms >= 0)
-        cJSON_AddNumberToObject(t, "dns_ms", round3(x->dns_ms));
+        add_fixed3(t, "dns_ms", (x->dns_ms));
     if (x->connect_ms >= 0)
-        cJSON_AddNumberToObject(t, "connect_ms", round3(x->connect_ms));
+        add_fixed3(t, "connect_ms", (x->connect_ms));
     if (x->tls_ms >= 0)
-        cJSON_AddNumberToObject(t, "tls_ms", round3(x->tls_ms));
+        add_fixed3(t, "tls_ms", (x->tls_ms));
     if (x->first_byte_ms >= 0)
-        cJSON_AddNumberToObject(t, "first_byte_ms", round3(x->first_byte_ms));
+        add_fixed3(t, "first_byte_ms", (x->first_byte_ms));
 }
 
-static void add_cost(cJSON *rec, const struct backend_conf *b, long in, long out, long cached,
-                     int have_usage)
+/* Adds "cost" to rec; returns the USD amount (0 when unpriced). */
+static double add_cost(cJSON *rec, const struct backend_conf *b, long in, long out, long cached,
+                       int have_usage)
 {
     const struct pricing *p = &b->pricing;
     if (!p->set || !have_usage) {
         cJSON_AddNullToObject(rec, "cost");
-        return;
+        return 0;
     }
     double c = cached > 0 ? (double)cached : 0;
     double fresh = (double)in - c;
@@ -286,11 +323,12 @@ static void add_cost(cJSON *rec, const struct backend_conf *b, long in, long out
         in_usd = out_usd = 0;   /* amortised over the run's throughput by the report */
     }
     double req_usd = p->per_hour > 0 ? 0 : p->per_request;
-    cJSON_AddNumberToObject(o, "usd", in_usd + out_usd + req_usd);
-    cJSON_AddNumberToObject(o, "input_usd", in_usd);
-    cJSON_AddNumberToObject(o, "output_usd", out_usd);
-    cJSON_AddNumberToObject(o, "request_usd", req_usd);
+    add_usd(o, "usd", in_usd + out_usd + req_usd);
+    add_usd(o, "input_usd", in_usd);
+    add_usd(o, "output_usd", out_usd);
+    add_usd(o, "request_usd", req_usd);
     cJSON_AddStringToObject(o, "basis", basis);
+    return in_usd + out_usd + req_usd;
 }
 
 static cJSON *score(struct run *r, size_t entry, const char *hyp)
@@ -323,14 +361,20 @@ static void add_attempts(cJSON *arr, const struct attempt_rec *att, int n)
         const struct attempt_rec *ar = &att[a];
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "status", rstatus_name(ar->status));
-        add_num_or_null(o, "http_status", (double)ar->http_status, ar->http_status != 0);
+        if (ar->http_status)
+            add_int(o, "http_status", ar->http_status);
+        else
+            cJSON_AddNullToObject(o, "http_status");
         if (ar->error)
             cJSON_AddStringToObject(o, "error", ar->error);
         else
             cJSON_AddNullToObject(o, "error");
-        add_num_or_null(o, "retry_after_ms", round3(ar->retry_after_ms), ar->retry_after_ms >= 0);
-        cJSON_AddNumberToObject(o, "start_ms", round3(ar->start_ms));
-        cJSON_AddNumberToObject(o, "duration_ms", round3(ar->duration_ms));
+        if (ar->retry_after_ms >= 0)
+            add_fixed3(o, "retry_after_ms", ar->retry_after_ms);
+        else
+            cJSON_AddNullToObject(o, "retry_after_ms");
+        add_fixed3(o, "start_ms", (ar->start_ms));
+        add_fixed3(o, "duration_ms", (ar->duration_ms));
         cJSON_AddItemToArray(arr, o);
     }
 }
@@ -372,11 +416,7 @@ static void add_judges(struct run *r, const struct job *j, cJSON *rec, cJSON *sc
             cJSON_AddNumberToObject(u, "output", (double)out);
             cJSON_AddStringToObject(u, "source", rp->usage.input >= 0 && rp->usage.output >= 0
                                                      ? "reported" : "estimated");
-            add_cost(o, q->backend, in, out, rp->usage.cached_input, 1);
-            const cJSON *c = cJSON_GetObjectItemCaseSensitive(o, "cost");
-            const cJSON *cu = c ? cJSON_GetObjectItemCaseSensitive(c, "usd") : NULL;
-            if (cJSON_IsNumber(cu))
-                usd += cu->valuedouble;
+            usd += add_cost(o, q->backend, in, out, rp->usage.cached_input, 1);
             cJSON_AddStringToObject(o, "output", rp->text.ptr);
         } else {
             cJSON_AddNullToObject(o, "usage");
@@ -396,7 +436,7 @@ static void add_judges(struct run *r, const struct job *j, cJSON *rec, cJSON *sc
         }
         cJSON_AddItemToObject(scores, sp->name, member);
     }
-    cJSON_AddNumberToObject(jo, "usd", usd);
+    add_usd(jo, "usd", usd);
 }
 
 /* Builds and writes the record of job j. x is the last attempt (NULL if
@@ -417,16 +457,19 @@ static void write_record(struct run *r, size_t ji, const struct xfer *x, int cac
     }
 
     cJSON *rec = cJSON_CreateObject();
-    cJSON_AddNumberToObject(rec, "schema", 1);
+    add_int(rec, "schema", 1);
     cJSON_AddStringToObject(rec, "run_id", r->run_id);
     cJSON_AddStringToObject(rec, "suite", s->name);
     cJSON_AddStringToObject(rec, "item", it->id);
     cJSON_AddStringToObject(rec, "backend", b->name);
-    cJSON_AddNumberToObject(rec, "repeat", e->repeat);
+    add_int(rec, "repeat", e->repeat);
     cJSON_AddNullToObject(rec, "step");
     cJSON_AddStringToObject(rec, "status", rstatus_name(st));
     cJSON_AddBoolToObject(rec, "retryable", retryable);
-    add_num_or_null(rec, "http_status", x ? (double)x->http_status : 0, x && x->http_status);
+    if (x && x->http_status)
+        add_int(rec, "http_status", x->http_status);
+    else
+        cJSON_AddNullToObject(rec, "http_status");
     if (st != ST_OK)
         cJSON_AddStringToObject(rec, "error", rp ? rp->error : "no attempt was made");
     else
@@ -458,10 +501,16 @@ static void write_record(struct run *r, size_t ji, const struct xfer *x, int cac
         add_timing(r, rec, j, x, out);
     if (rp && (st == ST_OK || rp->usage_seen)) {
         cJSON *u = cJSON_AddObjectToObject(rec, "usage");
-        cJSON_AddNumberToObject(u, "input", (double)in);
-        cJSON_AddNumberToObject(u, "output", (double)out);
-        add_num_or_null(u, "cached_input", (double)rp->usage.cached_input, rp->usage.cached_input >= 0);
-        add_num_or_null(u, "reasoning", (double)rp->usage.reasoning, rp->usage.reasoning >= 0);
+        add_int(u, "input", in);
+        add_int(u, "output", out);
+        if (rp->usage.cached_input >= 0)
+            add_int(u, "cached_input", rp->usage.cached_input);
+        else
+            cJSON_AddNullToObject(u, "cached_input");
+        if (rp->usage.reasoning >= 0)
+            add_int(u, "reasoning", rp->usage.reasoning);
+        else
+            cJSON_AddNullToObject(u, "reasoning");
         cJSON_AddStringToObject(u, "source", estimated ? "estimated" : "reported");
         add_cost(rec, b, in, out, rp->usage.cached_input, 1);
     } else {
@@ -1004,16 +1053,23 @@ static int write_run_json(struct run *r, int final, const cJSON *summary, struct
         clock_format_rfc3339(clock_wall_ns(), end, sizeof(end));
         cJSON_AddStringToObject(o, "ended_at", end);
     }
+    /* Records' *_ms times are from this origin (the last session's), so
+     * they can be joined with a server-side log on the same host. */
+    cJSON *clk = cJSON_AddObjectToObject(o, "clock");
+    cJSON_AddNumberToObject(clk, "monotonic_origin_ns", (double)r->mono0);
     cJSON *shard = cJSON_AddObjectToObject(o, "shard");
-    cJSON_AddNumberToObject(shard, "index", 0);
-    cJSON_AddNumberToObject(shard, "count", 1);
+    cJSON_AddNumberToObject(shard, "index", r->shard.index);
+    cJSON_AddNumberToObject(shard, "count", r->shard.count);
     cJSON *plan = cJSON_AddObjectToObject(o, "plan");
     cJSON_AddNumberToObject(plan, "requests", (double)r->plan.n);
+    /* Counted from the plan's entries: a shard holds a slice of each suite. */
     cJSON *ps = cJSON_AddObjectToObject(plan, "suites");
     for (size_t i = 0; i < r->plan.nsuites; i++)
-        cJSON_AddNumberToObject(ps, r->plan.suites[i].name,
-                                (double)r->plan.suites[i].data.n * (double)r->plan.nbackends *
-                                    (double)r->plan.repeats);
+        cJSON_AddNumberToObject(ps, r->plan.suites[i].name, 0);
+    for (size_t i = 0; i < r->plan.n; i++) {
+        cJSON *cnt = cJSON_GetObjectItemCaseSensitive(ps, r->plan.suites[r->plan.e[i].suite].name);
+        cJSON_SetNumberValue(cnt, cnt->valuedouble + 1);
+    }
     cJSON *pb = cJSON_AddArrayToObject(plan, "backends");
     for (size_t i = 0; i < r->plan.nbackends; i++)
         cJSON_AddItemToArray(pb, cJSON_CreateString(r->plan.backends[i]->name));
@@ -1168,8 +1224,8 @@ static cJSON *summary_json(struct run *r, double *p95_lag, double *busy, int *bo
         cJSON *o = cJSON_AddObjectToObject(rl, r->plan.backends[b]->name);
         cJSON_AddNumberToObject(o, "http_429", (double)st.rate_limited);
         if (r->cfg.run.adaptive_concurrency) {
-            cJSON_AddNumberToObject(o, "concurrency_now", round3(st.limit_now));
-            cJSON_AddNumberToObject(o, "concurrency_min", round3(st.limit_min));
+            add_fixed3(o, "concurrency_now", (st.limit_now));
+            add_fixed3(o, "concurrency_min", (st.limit_min));
         }
     }
     double *lags = xmalloc((r->nlags ? r->nlags : 1) * sizeof(double));
@@ -1180,11 +1236,16 @@ static cJSON *summary_json(struct run *r, double *p95_lag, double *busy, int *bo
     double maxlag = r->nlags ? lags[r->nlags - 1] : 0;
     free(lags);
     *busy = transport_max_busy_ms(r->t);
-    *bottleneck = *p95_lag > r->cfg.run.bottleneck_lag_ms || *busy > 50.0;
+    double stalled = transport_stalled_ms(r->t);
+    double wall_ms = (double)(clock_mono_ns() - r->mono0) / 1e6;
+    /* A stall or two (the machine, a page fault) is noise; stalls that
+     * add up to 1 % of the run distort its numbers. */
+    *bottleneck = *p95_lag > r->cfg.run.bottleneck_lag_ms || stalled > 0.01 * wall_ms;
     cJSON *sc = cJSON_AddObjectToObject(s, "self_check");
-    cJSON_AddNumberToObject(sc, "send_lag_p95_ms", round3(*p95_lag));
-    cJSON_AddNumberToObject(sc, "send_lag_max_ms", round3(maxlag));
-    cJSON_AddNumberToObject(sc, "loop_busy_max_ms", round3(*busy));
+    add_fixed3(sc, "send_lag_p95_ms", (*p95_lag));
+    add_fixed3(sc, "send_lag_max_ms", (maxlag));
+    add_fixed3(sc, "loop_busy_max_ms", (*busy));
+    add_fixed3(sc, "loop_stalled_ms", stalled);
     cJSON_AddNumberToObject(sc, "threshold_ms", r->cfg.run.bottleneck_lag_ms);
     cJSON_AddBoolToObject(s, "client_bottleneck", *bottleneck);
     cJSON_AddBoolToObject(s, "interrupted", r->stopping && !r->fatal);
@@ -1228,6 +1289,32 @@ static void run_free(struct run *r)
     free(r->lags);
     free(r->out);
     cJSON_Delete(r->resume_run_json);
+}
+
+/* The shard to run: --shard, or the resumed folder's; a resume under
+ * another --shard than the folder's is refused. */
+static int resolve_shard(struct run *r, struct shard *out, struct diag *d)
+{
+    const struct run_opts *o = r->o;
+    struct shard had = { 0, 1 };
+    const cJSON *sh = cJSON_GetObjectItemCaseSensitive(r->resume_run_json, "shard");
+    const cJSON *idx = cJSON_GetObjectItemCaseSensitive(sh, "index");
+    const cJSON *cnt = cJSON_GetObjectItemCaseSensitive(sh, "count");
+    if (cJSON_IsNumber(idx) && cJSON_IsNumber(cnt) && cnt->valuedouble >= 1 &&
+        idx->valuedouble >= 0 && idx->valuedouble < cnt->valuedouble) {
+        had.index = (uint32_t)idx->valuedouble;
+        had.count = (uint32_t)cnt->valuedouble;
+    }
+    if (o->shard.count == 0) {
+        *out = had;
+        return 0;
+    }
+    if (o->resume && (had.index != o->shard.index || had.count != o->shard.count))
+        return diag_fail_at(d, o->resume, 0, "run.json: shard",
+                            "this folder holds shard %u/%u, not %u/%u", had.index, had.count,
+                            o->shard.index, o->shard.count);
+    *out = o->shard;
+    return 0;
 }
 
 /* Loads the config: the file given, else the copy in OUT/run.json. */
@@ -1290,8 +1377,9 @@ static void print_summary(struct run *r, double lag, double busy, int bottleneck
     }
     if (bottleneck)
         fprintf(stderr, "assay: warning: the client may have been the bottleneck: send lag p95 "
-                        "%.2f ms (threshold %.2f ms), longest loop stall %.1f ms; latencies may "
-                        "be inflated\n", lag, r->cfg.run.bottleneck_lag_ms, busy);
+                        "%.2f ms (threshold %.2f ms), event loop stalled %.0f ms in all (longest "
+                        "%.1f ms); latencies may be inflated\n", lag, r->cfg.run.bottleneck_lag_ms,
+                transport_stalled_ms(r->t), busy);
     if (r->stopping && !r->fatal)
         fprintf(stderr, "assay: finish it with: assay run --resume %s\n", r->out);
     printf("results: %s/results.jsonl\n", r->out);
@@ -1313,7 +1401,16 @@ int run_execute(const struct run_opts *o)
         run_free(r);
         return EXIT_INPUT;
     }
-    struct plan_filter f = { o->suites, o->nsuites, o->backends, o->nbackends, o->repeats };
+    struct plan_filter f = { o->suites, o->nsuites, o->backends, o->nbackends, o->repeats,
+                             { 0, 1 } };
+    if (resolve_shard(r, &f.shard, &d) < 0) {
+        diag_print(&d, stderr);
+        run_free(r);
+        return EXIT_INPUT;
+    }
+    r->shard = f.shard;
+    for (size_t i = 0; i < r->cfg.nbackends; i++)
+        limits_apply_shard(&r->cfg.backends[i].limits, f.shard.count);
     if (plan_build(&r->plan, &r->cfg, &f, &d) < 0) {
         diag_print(&d, stderr);
         run_free(r);
@@ -1569,7 +1666,7 @@ int run_rescore(const char *dir, int quiet)
         names[k++] = xstrdup(cJSON_IsString(file) && *file->valuestring ? file->valuestring
                                                                         : it->string);
     }
-    struct plan_filter f = { ns ? names : NULL, ns, NULL, 0, 1 };
+    struct plan_filter f = { ns ? names : NULL, ns, NULL, 0, 1, { 0, 1 } };
     int prc = plan_build(&r->plan, &r->cfg, &f, &d);
     for (size_t i = 0; i < k; i++)
         free(names[i]);

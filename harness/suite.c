@@ -118,6 +118,9 @@ void suite_release(struct suite *s)
         free(s->few_shot.ids[i]);
     free(s->few_shot.ids);
     free(s->few_shot.same_tag);
+    free(s->few_shot.pool);
+    free(s->few_shot.start);
+    free(s->few_shot.len);
     gen_release(&s->gen);
     response_release(&s->response);
     cJSON_Delete(s->backend_params);
@@ -352,7 +355,7 @@ static void parse_few_shot(struct ctx *c, const cJSON *v, const char *path, stru
     if (jv_known_keys(v, keys, c->file, path, c->d) < 0)
         c->rc = -1;
     long k = 0, seed = 0;
-    if (jv_int(v, "k", c->file, path, 0, 0, 64, &k, c->d) < 0)
+    if (jv_int(v, "k", c->file, path, 0, 0, SUITE_MAX_SHOTS, &k, c->d) < 0)
         c->rc = -1;
     if (jv_int(v, "seed", c->file, path, 0, 0, 9007199254740991L, &seed, c->d) < 0)
         c->rc = -1;
@@ -367,6 +370,10 @@ static void parse_few_shot(struct ctx *c, const cJSON *v, const char *path, stru
         if (cJSON_GetObjectItemCaseSensitive(v, "k") || cJSON_GetObjectItemCaseSensitive(v, "same_tag"))
             fail(c, path, "give either \"ids\" or \"k\" (with \"seed\", \"same_tag\"), not both");
         size_t n = (size_t)cJSON_GetArraySize(ids), i = 0;
+        if (n > SUITE_MAX_SHOTS) {
+            fail(c, p, "%zu examples, at most %d", n, SUITE_MAX_SHOTS);
+            return;
+        }
         f->ids = xcalloc(n ? n : 1, sizeof(char *));
         const cJSON *it;
         cJSON_ArrayForEach(it, ids) {
@@ -476,6 +483,10 @@ static void parse_overrides(struct ctx *c, const cJSON *v, struct suite *s)
         return;
     }
     size_t n = (size_t)cJSON_GetArraySize(v), i = 0;
+    if (n > SUITE_MAX_OVERRIDES) {
+        fail(c, "overrides", "%zu overrides, at most %d", n, SUITE_MAX_OVERRIDES);
+        return;
+    }
     s->overrides = xcalloc(n ? n : 1, sizeof(*s->overrides));
     const cJSON *ov;
     cJSON_ArrayForEach(ov, v) {
@@ -710,6 +721,32 @@ static int uses_few_shot(const struct suite *s)
     return s->few_shot.k > 0;
 }
 
+/* Every template of the suite and of its overrides against one item. */
+static void check_item(struct ctx *c, const struct suite *s, const struct item *it, const char *desc)
+{
+    if (check_prompt_spec(c, &s->prompt, it->obj, desc) < 0 ||
+        check_schema_field(c, &s->response, "response_format", it, desc) < 0)
+        return;
+    if (s->backend_params &&
+        walk_params(c, s->backend_params, "backend_params", it->obj, desc, NULL, c->d) < 0) {
+        c->rc = -1;
+        return;
+    }
+    for (size_t k = 0; k < s->noverrides && c->rc == 0; k++) {
+        const struct override *o = &s->overrides[k];
+        char p[256], pp[256];
+        jpath_index(p, sizeof(p), "overrides", k);
+        jpath_key(pp, sizeof(pp), p, "response_format");
+        check_prompt_spec(c, &o->prompt, it->obj, desc);
+        if (c->rc == 0)
+            check_schema_field(c, &o->response, pp, it, desc);
+        jpath_key(pp, sizeof(pp), p, "backend_params");
+        if (c->rc == 0 && o->backend_params &&
+            walk_params(c, o->backend_params, pp, it->obj, desc, NULL, c->d) < 0)
+            c->rc = -1;
+    }
+}
+
 static void check_items(struct ctx *c, struct suite *s)
 {
     /* Few-shot answers: prompt.assistant, else the gold, else the first reference. */
@@ -739,29 +776,61 @@ static void check_items(struct ctx *c, struct suite *s)
         }
     }
     for (size_t i = 0; i < s->data.n && c->rc == 0; i++) {
+        /* Check quietly first: describing the item for a message costs
+         * more than the check, and almost every item passes. */
         const struct item *it = &s->data.items[i];
+        struct diag scratch;
+        diag_init(&scratch);
+        struct ctx quiet = { c->file, c->flags, &scratch, 0 };
+        check_item(&quiet, s, it, "");
+        if (quiet.rc == 0)
+            continue;
         char desc[600];
         item_describe(&s->data, it, desc, sizeof(desc));
-        if (check_prompt_spec(c, &s->prompt, it->obj, desc) < 0 ||
-            check_schema_field(c, &s->response, "response_format", it, desc) < 0)
-            break;
-        if (s->backend_params && walk_params(c, s->backend_params, "backend_params", it->obj,
-                                             desc, NULL, c->d) < 0) {
-            c->rc = -1;
-            break;
-        }
-        for (size_t k = 0; k < s->noverrides && c->rc == 0; k++) {
-            const struct override *o = &s->overrides[k];
-            char p[256], pp[256];
-            jpath_index(p, sizeof(p), "overrides", k);
-            jpath_key(pp, sizeof(pp), p, "response_format");
-            check_prompt_spec(c, &o->prompt, it->obj, desc);
-            if (c->rc == 0)
-                check_schema_field(c, &o->response, pp, it, desc);
-            jpath_key(pp, sizeof(pp), p, "backend_params");
-            if (c->rc == 0 && o->backend_params &&
-                walk_params(c, o->backend_params, pp, it->obj, desc, NULL, c->d) < 0)
-                c->rc = -1;
+        check_item(c, s, it, desc);
+    }
+}
+
+/* === few-shot pools === */
+
+static const char *tag_value(const struct item *it, const char *tag)
+{
+    return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it->tags, tag));
+}
+
+static const struct suite *sort_suite;   /* qsort has no user pointer */
+
+static int cmp_by_tag(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    const char *tx = tag_value(&sort_suite->data.items[x], sort_suite->few_shot.same_tag);
+    const char *ty = tag_value(&sort_suite->data.items[y], sort_suite->few_shot.same_tag);
+    int c = strcmp(tx, ty);
+    return c ? c : (x > y) - (x < y);
+}
+
+/* Groups the items that have the tag by its value, so a draw touches only
+ * its own group: rendering every item stays linear in the dataset. */
+static void build_pools(struct suite *s)
+{
+    struct few_shot *f = &s->few_shot;
+    size_t n = s->data.n, m = 0;
+    f->pool = xcalloc(n ? n : 1, sizeof(size_t));
+    f->start = xcalloc(n ? n : 1, sizeof(size_t));
+    f->len = xcalloc(n ? n : 1, sizeof(size_t));
+    for (size_t i = 0; i < n; i++)
+        if (tag_value(&s->data.items[i], f->same_tag))
+            f->pool[m++] = i;
+    sort_suite = s;
+    qsort(f->pool, m, sizeof(size_t), cmp_by_tag);
+    sort_suite = NULL;
+    for (size_t a = 0, b; a < m; a = b) {
+        const char *v = tag_value(&s->data.items[f->pool[a]], f->same_tag);
+        for (b = a + 1; b < m && strcmp(tag_value(&s->data.items[f->pool[b]], f->same_tag), v) == 0; b++)
+            ;
+        for (size_t k = a; k < b; k++) {
+            f->start[f->pool[k]] = a;
+            f->len[f->pool[k]] = b - a;
         }
     }
 }
@@ -861,6 +930,8 @@ int suite_load_text(const char *text, size_t n, const char *path, unsigned flags
             c.rc = -1;
         if (c.rc == 0)
             check_items(&c, s);
+        if (c.rc == 0 && s->few_shot.k && s->few_shot.same_tag)
+            build_pools(s);
     }
     if (c.rc < 0) {
         suite_release(s);
@@ -982,37 +1053,52 @@ size_t suite_few_shot(const struct suite *s, size_t idx, size_t *out, size_t max
     }
     if (!f->k || !max)
         return 0;
-    const char *want = NULL;
+    /* The pool: the item's same_tag group, or the whole dataset. */
+    const size_t *pool = NULL;
+    size_t m = s->data.n;
     if (f->same_tag) {
-        const cJSON *t = cJSON_GetObjectItemCaseSensitive(self->tags, f->same_tag);
-        want = cJSON_IsString(t) ? t->valuestring : NULL;
+        if (!f->pool)
+            return 0;   /* loaded without the dataset */
+        pool = f->pool + f->start[idx];
+        m = f->len[idx];
     }
-    size_t *pool = xmalloc(s->data.n * sizeof(*pool)), m = 0;
-    for (size_t i = 0; i < s->data.n; i++) {
-        if (i == idx)
-            continue;
-        if (f->same_tag) {
-            const cJSON *t = cJSON_GetObjectItemCaseSensitive(s->data.items[i].tags, f->same_tag);
-            if (!want || !cJSON_IsString(t) || strcmp(t->valuestring, want) != 0)
-                continue;
-        }
-        pool[m++] = i;
-    }
-    /* Partial Fisher-Yates seeded by the item id: the same item gets the
-     * same examples in every run, shard and backend. */
-    struct rng r;
-    rng_seed(&r, hash64(self->id, strlen(self->id), f->seed));
-    size_t k = f->k < m ? f->k : m;
+    size_t avail = m ? m - 1 : 0;   /* the item itself is in its pool */
+    size_t k = f->k < avail ? f->k : avail;
     if (k > max)
         k = max;
-    for (size_t i = 0; i < k; i++) {
-        size_t j = i + (size_t)rng_below(&r, m - i);
-        size_t t = pool[i];
-        pool[i] = pool[j];
-        pool[j] = t;
-        out[n++] = pool[i];
+    if (!k)
+        return 0;
+    /* Seeded by the item id: the same item gets the same examples in every
+     * run, shard and backend. A large pool is sampled by rejection (k is
+     * at most SUITE_MAX_SHOTS), a small one by a partial Fisher-Yates
+     * shuffle of a copy. */
+    struct rng r;
+    rng_seed(&r, hash64(self->id, strlen(self->id), f->seed));
+    if (m > 4 * k + 16) {
+        while (n < k) {
+            size_t j = (size_t)rng_below(&r, m);
+            size_t cand = pool ? pool[j] : j;
+            int dup = cand == idx;
+            for (size_t q = 0; q < n && !dup; q++)
+                dup = out[q] == cand;
+            if (!dup)
+                out[n++] = cand;
+        }
+        return n;
     }
-    free(pool);
+    size_t copy[4 * SUITE_MAX_SHOTS + 16], c = 0;
+    for (size_t j = 0; j < m; j++) {
+        size_t cand = pool ? pool[j] : j;
+        if (cand != idx)
+            copy[c++] = cand;
+    }
+    for (size_t i = 0; i < k; i++) {
+        size_t j = i + (size_t)rng_below(&r, c - i);
+        size_t t = copy[i];
+        copy[i] = copy[j];
+        copy[j] = t;
+        out[n++] = copy[i];
+    }
     return n;
 }
 
@@ -1027,11 +1113,13 @@ static void add_msg(struct prompt *p, size_t *cap, const char *role, char *conte
 static char *render(const struct template *t, const struct suite *s, const struct item *it,
                     struct diag *d, int *rc)
 {
-    char desc[600];
-    item_describe(&s->data, it, desc, sizeof(desc));
     struct buf b;
     buf_init(&b, 0);
-    if (template_render(t, it->obj, desc, &b, d) < 0) {
+    if (template_render(t, it->obj, NULL, &b, NULL) < 0) {
+        /* Only now say which item: the check reports what rendering hit. */
+        char desc[600];
+        item_describe(&s->data, it, desc, sizeof(desc));
+        template_check(t, it->obj, desc, d);
         *rc = -1;
         buf_release(&b);
         return NULL;
@@ -1044,10 +1132,10 @@ int suite_render(const struct suite *s, const struct item *it, const char *backe
 {
     prompt_init(out);
     /* Type overrides first, then name overrides: the more specific wins. */
-    const struct override *ov[64];
+    const struct override *ov[SUITE_MAX_OVERRIDES];
     size_t nov = 0;
     for (int pass = 0; pass < 2; pass++) {
-        for (size_t i = 0; i < s->noverrides && nov < 64; i++) {
+        for (size_t i = 0; i < s->noverrides && nov < SUITE_MAX_OVERRIDES; i++) {
             const struct override *o = &s->overrides[i];
             if (pass == 0 && o->backend_type && backend_type && strcmp(o->backend_type, backend_type) == 0)
                 ov[nov++] = o;
@@ -1085,8 +1173,8 @@ int suite_render(const struct suite *s, const struct item *it, const char *backe
         out->system = render(eff.system, s, it, d, &rc);
     size_t cap = 0;
     if (few && eff.assistant && rc == 0) {
-        size_t shots[64];
-        size_t n = suite_few_shot(s, suite_item_index(s, it), shots, 64);
+        size_t shots[SUITE_MAX_SHOTS];
+        size_t n = suite_few_shot(s, suite_item_index(s, it), shots, SUITE_MAX_SHOTS);
         for (size_t i = 0; i < n && rc == 0; i++) {
             const struct item *ex = &s->data.items[shots[i]];
             char *u = render(eff.user, s, ex, d, &rc);
@@ -1105,7 +1193,8 @@ int suite_render(const struct suite *s, const struct item *it, const char *backe
     if (user) {
         add_msg(out, &cap, "user", user);
         out->user = user;
-        out->raw = eff.raw ? render(eff.raw, s, it, d, &rc) : xstrdup(user);
+        if (eff.raw)
+            out->raw = render(eff.raw, s, it, d, &rc);
     }
     if (rc == 0) {
         out->response = resp->kind;

@@ -32,6 +32,9 @@
 
 struct scorer_ops;
 
+#define SUITE_MAX_SHOTS 64       /* few-shot examples per prompt */
+#define SUITE_MAX_OVERRIDES 64   /* overrides per suite */
+
 enum response_kind {
     RESPONSE_TEXT = 0,     /* plain text (default) */
     RESPONSE_JSON_OBJECT,  /* any JSON object ("json mode") */
@@ -72,6 +75,9 @@ struct few_shot {
     char **ids;                  /* or: these items, in this order */
     size_t nids;
     char *same_tag;              /* draw only among items sharing this tag's value */
+    /* Private, built at load for same_tag: item numbers grouped by the
+     * tag's value; item i draws from pool[start[i] .. start[i] + len[i]). */
+    size_t *pool, *start, *len;
 };
 
 struct scorer_spec {
@@ -156,7 +162,9 @@ struct prompt {
     struct message *msgs;        /* owned: few-shot turns, then the item's user turn (last) */
     size_t nmsgs;
     const char *user;            /* borrowed alias of the last message's content */
-    char *raw;                   /* owned: input for task-pipeline backends (prompt.raw, else the user turn) */
+    char *raw;                   /* owned: the rendered prompt.raw for task-pipeline backends, or
+                                    NULL when the suite sets none (adapters then flatten the
+                                    system text and user turn themselves) */
     struct gen_params gen;       /* stop strings owned */
     enum response_kind response;
     char *response_name;         /* owned or NULL */
@@ -164,7 +172,7 @@ struct prompt {
     int strict;
     cJSON *backend_params;       /* owned, rendered, or NULL */
     size_t nshots;               /* few-shot examples included */
-    const struct override *applied[8]; /* overrides applied, in order (borrowed) */
+    const struct override *applied[SUITE_MAX_OVERRIDES]; /* overrides applied, in order (borrowed) */
     size_t napplied;
 };
 

@@ -1,4 +1,13 @@
-/* transport.c -- the libcurl multi loop (curl's 10-at-a-time.c shape).
+/* transport.c -- the libcurl multi loop (curl's 10-at-a-time.c shape,
+ * driven by curl_multi_socket_action over epoll: curl's hiperfifo.c).
+ *
+ * Why the socket interface rather than curl_multi_poll: with poll, every
+ * round rebuilds the descriptor set and walks every transfer, O(in flight)
+ * per round; with two thousand streams each ticking, the loop falls behind
+ * and the clocks with it. Here libcurl says which sockets to watch
+ * (CURLMOPT_SOCKETFUNCTION) and when it needs a timeout
+ * (CURLMOPT_TIMERFUNCTION); epoll says which are ready, and only those are
+ * handed back to libcurl: O(ready) per round.
  *
  * Each xfer owns one easy handle for its whole life (a pool sized by the
  * caller's concurrency), so buffers and TLS sessions are reused; the
@@ -10,19 +19,6 @@
  * feeds the stream parser (2xx answer to a streaming request, not JSON)
  * or gathers the body (non-stream answers and errors). Everything else
  * (classification, parsing a whole body) happens at CURLMSG_DONE.
- *
- * Waiting: transport_new's loop waits in curl_multi_poll and moves every
- * transfer on with curl_multi_perform, so a round costs in proportion to
- * the transfers in flight -- right for a run's tens. transport_new_epoll's
- * loop uses libcurl's socket interface (CURLMOPT_SOCKETFUNCTION and
- * TIMERFUNCTION, curl's multi-uv.c / ephiperfifo.c shape) with epoll, so a
- * round costs in proportion to the sockets with activity: thousands of
- * streams at once (assay load). Both deliver the same callbacks. The epoll
- * loop also spreads transfers over EPOLL_SHARDS multi handles: libcurl 7.x
- * walks every connection of a multi handle's cache when a transfer ends
- * (the connect-only check in curl_multi_remove_handle) and when it looks
- * for one to reuse, so with N connections open each request costs O(N);
- * eight caches cut that eightfold.
  *
  * What a failure becomes (docs/records.md statuses):
  *   HTTP error answer      -> classify_http (http_error retryable / refused)
@@ -53,16 +49,8 @@
 #define MAX_BODY (64u << 20)         /* a whole 2xx body */
 #define MAX_ERROR_BODY (256u << 10)  /* an error body is kept up to this much */
 #define MAX_HEADERS (64u << 10)
-#define SWEEP_NS 10000000LL          /* timeout sweep every 10 ms */
-#define EPOLL_SHARDS 8               /* multi handles of transport_new_epoll */
-#define WAKE_SHARD 0xffffffffu       /* epoll tag of the wake pipe */
-
-struct shard {                       /* one multi handle of the epoll loop */
-    struct transport *t;
-    CURLM *multi;
-    uint32_t index;
-    mono_ns timer_at;                /* libcurl's timer expires then; 0 = none */
-};
+#define SWEEP_NS 100000000LL         /* timeout sweep every 100 ms: O(in flight), and
+                                        first-token/idle timeouts need no finer grain */
 
 struct transport {
     CURLM *multi;
@@ -73,12 +61,12 @@ struct transport {
     struct xfer **free;              /* pool */
     size_t nfree, free_cap;
     int wake[2];
+    int epfd;
+    mono_ns curl_deadline;           /* when libcurl wants a timeout call; 0 = none */
     mono_ns last_sweep;
     mono_ns poll_returned;           /* when the last poll returned; 0 before */
     double max_busy_ms;
-    int epfd;                        /* transport_new_epoll: its epoll; else -1 */
-    struct shard *shards;            /* epoll: the multi handles (shards[0].multi = multi) */
-    uint32_t nshards, next_shard;
+    double stalled_ms;               /* summed rounds that kept the loop away > 50 ms */
 };
 
 static int on_sse_event(const char *type, const char *data, size_t n, void *ud, struct diag *d)
@@ -93,82 +81,64 @@ static int on_ndjson_line(const char *line, size_t n, void *ud, struct diag *d)
     return x->backend->ops->on_event(&x->reply, NULL, line, n, d);
 }
 
+/* libcurl: watch (or stop watching) socket s. What is registered is kept
+ * with the socket (curl_multi_assign), so an unchanged interest costs no
+ * system call. */
+static int on_socket(CURL *easy, curl_socket_t s, int what, void *userp, void *socketp)
+{
+    struct transport *t = userp;
+    (void)easy;
+    intptr_t had = (intptr_t)socketp;   /* 0 = not registered, else 0x100 | events */
+    if (what == CURL_POLL_REMOVE) {
+        if (had)
+            epoll_ctl(t->epfd, EPOLL_CTL_DEL, s, NULL);
+        curl_multi_assign(t->multi, s, NULL);
+        return 0;
+    }
+    uint32_t events = (what & CURL_POLL_IN ? EPOLLIN : 0) | (what & CURL_POLL_OUT ? EPOLLOUT : 0);
+    if (had && (uint32_t)(had & 0xff) == events)
+        return 0;
+    struct epoll_event ev;
+    memset(&ev, 0, sizeof(ev));
+    ev.events = events;
+    ev.data.fd = s;
+    if (epoll_ctl(t->epfd, had ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, s, &ev) < 0 && errno == ENOENT)
+        epoll_ctl(t->epfd, EPOLL_CTL_ADD, s, &ev);
+    curl_multi_assign(t->multi, s, (void *)(intptr_t)(0x100 | events));
+    return 0;
+}
+
+/* libcurl: call curl_multi_socket_action(TIMEOUT) in timeout_ms (-1: never). */
+static int on_timer(CURLM *multi, long timeout_ms, void *userp)
+{
+    struct transport *t = userp;
+    (void)multi;
+    t->curl_deadline = timeout_ms < 0 ? 0 : clock_mono_ns() + timeout_ms * 1000000LL;
+    return 0;
+}
+
 struct transport *transport_new(long max_active, xfer_done_fn *done, void *ud)
 {
     struct transport *t = xcalloc(1, sizeof(*t));
     t->multi = curl_multi_init();
+    t->epfd = epoll_create1(EPOLL_CLOEXEC);
+    curl_multi_setopt(t->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+    curl_multi_setopt(t->multi, CURLMOPT_SOCKETDATA, t);
+    curl_multi_setopt(t->multi, CURLMOPT_TIMERFUNCTION, on_timer);
+    curl_multi_setopt(t->multi, CURLMOPT_TIMERDATA, t);
     t->done = done;
     t->ud = ud;
     long conns = max_active * 2 + 16;
     curl_multi_setopt(t->multi, CURLMOPT_MAXCONNECTS, conns);
     curl_multi_setopt(t->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
-    if (pipe2(t->wake, O_CLOEXEC | O_NONBLOCK) < 0)
+    if (pipe2(t->wake, O_CLOEXEC | O_NONBLOCK) < 0) {
         t->wake[0] = t->wake[1] = -1;
-    t->epfd = -1;
-    return t;
-}
-
-/* libcurl says which sockets to watch for what (socket interface). The
- * epoll tag carries the shard and the socket. */
-static int on_socket(CURL *e, curl_socket_t s, int what, void *ud, void *sockp)
-{
-    struct shard *sh = ud;
-    int epfd = sh->t->epfd;
-    (void)e;
-    if (what == CURL_POLL_REMOVE) {
-        epoll_ctl(epfd, EPOLL_CTL_DEL, s, NULL);   /* already closed: nothing to do */
-        return 0;
-    }
-    struct epoll_event ev;
-    memset(&ev, 0, sizeof(ev));
-    ev.events = (what & CURL_POLL_IN ? EPOLLIN : 0u) | (what & CURL_POLL_OUT ? EPOLLOUT : 0u);
-    ev.data.u64 = (uint64_t)sh->index << 32 | (uint32_t)s;
-    /* A number libcurl closed may come back as a new socket: add or modify,
-     * whichever the epoll set needs. */
-    if (epoll_ctl(epfd, sockp ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, s, &ev) < 0)
-        epoll_ctl(epfd, sockp ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, s, &ev);
-    if (!sockp)
-        curl_multi_assign(sh->multi, s, sh);
-    return 0;
-}
-
-/* A multi handle's single timer: when to call it with CURL_SOCKET_TIMEOUT. */
-static int on_timer(CURLM *m, long timeout_ms, void *ud)
-{
-    struct shard *sh = ud;
-    (void)m;
-    sh->timer_at = timeout_ms < 0 ? 0 : clock_mono_ns() + (mono_ns)timeout_ms * 1000000;
-    if (timeout_ms == 0)
-        sh->timer_at = 1;   /* due now (0 means none) */
-    return 0;
-}
-
-struct transport *transport_new_epoll(long max_active, xfer_done_fn *done, void *ud)
-{
-    struct transport *t = transport_new(max_active, done, ud);
-    t->epfd = epoll_create1(EPOLL_CLOEXEC);
-    if (t->epfd < 0)
-        return t;   /* the curl_multi_poll loop works everywhere */
-    if (t->wake[0] >= 0) {
+    } else {
         struct epoll_event ev;
         memset(&ev, 0, sizeof(ev));
         ev.events = EPOLLIN;
-        ev.data.u64 = (uint64_t)WAKE_SHARD << 32;
+        ev.data.fd = t->wake[0];
         epoll_ctl(t->epfd, EPOLL_CTL_ADD, t->wake[0], &ev);
-    }
-    t->nshards = EPOLL_SHARDS;
-    t->shards = xcalloc(t->nshards, sizeof(*t->shards));
-    for (uint32_t i = 0; i < t->nshards; i++) {
-        struct shard *sh = &t->shards[i];
-        sh->t = t;
-        sh->index = i;
-        sh->multi = i == 0 ? t->multi : curl_multi_init();
-        curl_multi_setopt(sh->multi, CURLMOPT_MAXCONNECTS, (max_active * 2 + 16) / EPOLL_SHARDS + 16);
-        curl_multi_setopt(sh->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
-        curl_multi_setopt(sh->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
-        curl_multi_setopt(sh->multi, CURLMOPT_SOCKETDATA, sh);
-        curl_multi_setopt(sh->multi, CURLMOPT_TIMERFUNCTION, on_timer);
-        curl_multi_setopt(sh->multi, CURLMOPT_TIMERDATA, sh);
     }
     return t;
 }
@@ -191,23 +161,20 @@ void transport_free(struct transport *t)
         return;
     while (t->active) {
         struct xfer *x = t->active;
-        curl_multi_remove_handle(x->multi, x->easy);
+        curl_multi_remove_handle(t->multi, x->easy);
         t->active = x->next;
         xfer_free(x);
     }
     for (size_t i = 0; i < t->nfree; i++)
         xfer_free(t->free[i]);
     free(t->free);
-    for (uint32_t i = 1; i < t->nshards; i++)
-        curl_multi_cleanup(t->shards[i].multi);
-    free(t->shards);
     curl_multi_cleanup(t->multi);
-    if (t->epfd >= 0)
-        close(t->epfd);
     if (t->wake[0] >= 0) {
         close(t->wake[0]);
         close(t->wake[1]);
     }
+    if (t->epfd >= 0)
+        close(t->epfd);
     free(t);
 }
 
@@ -401,9 +368,8 @@ int transport_start(struct transport *t, struct xfer *x)
     if (b->tls_ca_file)
         curl_easy_setopt(e, CURLOPT_CAINFO, b->tls_ca_file);
     x->t = t;
-    x->multi = t->nshards ? t->shards[t->next_shard++ % t->nshards].multi : t->multi;
     x->t_start = clock_mono_ns();
-    CURLMcode mc = curl_multi_add_handle(x->multi, e);
+    CURLMcode mc = curl_multi_add_handle(t->multi, e);
     if (mc != CURLM_OK) {
         reply_fail(&x->reply, ST_TRANSPORT_ERROR, 1, "cannot start the request: %s",
                    curl_multi_strerror(mc));
@@ -543,7 +509,7 @@ static void conclude(struct xfer *x, CURLcode rc, const char *ct_given)
 
 static void finish_xfer(struct transport *t, struct xfer *x, CURLcode rc)
 {
-    curl_multi_remove_handle(x->multi, x->easy);
+    curl_multi_remove_handle(t->multi, x->easy);
     unlink_active(t, x);
     x->t_done = clock_mono_ns();
     if (!x->t_last_byte)
@@ -598,51 +564,20 @@ void transport_replay(struct xfer *x, long status, const char *content_type,
     conclude(x, taken == body_len ? CURLE_OK : CURLE_WRITE_ERROR, content_type);
 }
 
-static void drain_wake(struct transport *t)
+static int collect_done(struct transport *t)
 {
-    char drain[64];
-    while (read(t->wake[0], drain, sizeof(drain)) > 0)
-        ;
-}
-
-/* One round of the socket interface: wait for the sockets libcurl asked
- * for, or a shard's timer, or timeout_ms; hand each ready socket to its
- * multi handle, then run the timers that are due. */
-static void poll_epoll(struct transport *t, long timeout_ms)
-{
-    mono_ns now = clock_mono_ns();
-    for (uint32_t i = 0; i < t->nshards; i++) {
-        if (!t->shards[i].timer_at)
+    int finished = 0;
+    CURLMsg *m;
+    int left;
+    while ((m = curl_multi_info_read(t->multi, &left))) {
+        if (m->msg != CURLMSG_DONE)
             continue;
-        mono_ns left = t->shards[i].timer_at - now;
-        long ms = left <= 0 ? 0 : (long)((left + 999999) / 1000000);
-        if (ms < timeout_ms)
-            timeout_ms = ms;
+        struct xfer *x = NULL;
+        curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&x);
+        finish_xfer(t, x, m->data.result);
+        finished++;
     }
-    struct epoll_event ev[512];
-    int n = epoll_wait(t->epfd, ev, 512, (int)timeout_ms);
-    t->poll_returned = clock_mono_ns();
-    int running = 0;
-    for (int i = 0; i < n; i++) {
-        uint32_t shard = (uint32_t)(ev[i].data.u64 >> 32);
-        if (shard == WAKE_SHARD) {
-            drain_wake(t);
-            continue;
-        }
-        int mask = (ev[i].events & EPOLLIN ? CURL_CSELECT_IN : 0) |
-                   (ev[i].events & EPOLLOUT ? CURL_CSELECT_OUT : 0) |
-                   (ev[i].events & (EPOLLERR | EPOLLHUP) ? CURL_CSELECT_ERR : 0);
-        curl_multi_socket_action(t->shards[shard].multi, (curl_socket_t)(uint32_t)ev[i].data.u64,
-                                 mask, &running);
-    }
-    now = clock_mono_ns();
-    for (uint32_t i = 0; i < t->nshards; i++) {
-        struct shard *sh = &t->shards[i];
-        if (sh->timer_at && now >= sh->timer_at) {
-            sh->timer_at = 0;
-            curl_multi_socket_action(sh->multi, CURL_SOCKET_TIMEOUT, 0, &running);
-        }
-    }
+    return finished;
 }
 
 int transport_poll(struct transport *t, long timeout_ms)
@@ -652,38 +587,40 @@ int transport_poll(struct transport *t, long timeout_ms)
         double busy = (double)(entered - t->poll_returned) / 1e6;
         if (busy > t->max_busy_ms)
             t->max_busy_ms = busy;
+        if (busy > 50.0)
+            t->stalled_ms += busy;
     }
     if (timeout_ms < 0)
         timeout_ms = 0;
     if (t->nactive && timeout_ms > SWEEP_NS / 1000000)
         timeout_ms = SWEEP_NS / 1000000;
-    if (t->epfd >= 0) {
-        poll_epoll(t, timeout_ms);
-    } else {
-        struct curl_waitfd wfd = { t->wake[0], CURL_WAIT_POLLIN, 0 };
-        int numfds = 0;
-        curl_multi_poll(t->multi, t->wake[0] >= 0 ? &wfd : NULL, t->wake[0] >= 0 ? 1 : 0,
-                        (int)timeout_ms, &numfds);
-        if (wfd.revents)
-            drain_wake(t);
-        t->poll_returned = clock_mono_ns();
-        int running = 0;
-        curl_multi_perform(t->multi, &running);
+    if (t->curl_deadline) {
+        mono_ns left = t->curl_deadline - entered;
+        long ms = left <= 0 ? 0 : (long)((left + 999999) / 1000000);
+        if (ms < timeout_ms)
+            timeout_ms = ms;
     }
-    int finished = 0;
-    CURLMsg *m;
-    int left;
-    for (uint32_t i = 0; i < (t->nshards ? t->nshards : 1); i++) {
-        CURLM *multi = t->nshards ? t->shards[i].multi : t->multi;
-        while ((m = curl_multi_info_read(multi, &left))) {
-            if (m->msg != CURLMSG_DONE)
-                continue;
-            struct xfer *x = NULL;
-            curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&x);
-            finish_xfer(t, x, m->data.result);
-            finished++;
+    struct epoll_event ev[256];
+    int n = epoll_wait(t->epfd, ev, 256, (int)timeout_ms);
+    t->poll_returned = clock_mono_ns();
+    int running = 0;
+    for (int i = 0; i < n; i++) {
+        if (ev[i].data.fd == t->wake[0]) {
+            char drain[64];
+            while (read(t->wake[0], drain, sizeof(drain)) > 0)
+                ;
+            continue;
         }
+        int flags = (ev[i].events & EPOLLIN ? CURL_CSELECT_IN : 0) |
+                    (ev[i].events & EPOLLOUT ? CURL_CSELECT_OUT : 0) |
+                    (ev[i].events & (EPOLLERR | EPOLLHUP) ? CURL_CSELECT_ERR : 0);
+        curl_multi_socket_action(t->multi, ev[i].data.fd, flags, &running);
     }
+    if (t->curl_deadline && clock_mono_ns() >= t->curl_deadline) {
+        t->curl_deadline = 0;
+        curl_multi_socket_action(t->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+    }
+    int finished = collect_done(t);
     mono_ns now = clock_mono_ns();
     if (t->nactive && now - t->last_sweep >= SWEEP_NS) {
         t->last_sweep = now;
@@ -711,4 +648,9 @@ int transport_wake_fd(const struct transport *t)
 double transport_max_busy_ms(const struct transport *t)
 {
     return t->max_busy_ms;
+}
+
+double transport_stalled_ms(const struct transport *t)
+{
+    return t->stalled_ms;
 }

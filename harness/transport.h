@@ -15,7 +15,9 @@
  * silent for idle_ms) by a sweep; each is recorded as status "timeout".
  *
  * Waiting is transport_poll's timeout (the caller passes its next timer);
- * a byte written to transport_wake_fd() (async-signal-safe) ends a wait. */
+ * a byte written to transport_wake_fd() (async-signal-safe) ends a wait.
+ * The loop is libcurl's multi socket interface over epoll (transport.c
+ * says why), so a round costs what is ready, not what is in flight. */
 #ifndef ASSAY_TRANSPORT_H
 #define ASSAY_TRANSPORT_H
 
@@ -53,7 +55,6 @@ struct xfer {
     /* Private to the transport. */
     struct transport *t;
     CURL *easy;
-    CURLM *multi;                       /* the multi handle it runs in */
     struct sse *sse;
     struct ndjson *nd;
     struct buf body_in;                 /* whole body (non-stream answers, errors) */
@@ -69,11 +70,6 @@ typedef void xfer_done_fn(struct xfer *x, void *ud);
 
 /* max_active: the most attempts at once (sizes the connection cache). */
 struct transport *transport_new(long max_active, xfer_done_fn *done, void *ud);
-/* The same, waiting with libcurl's socket interface and epoll: a poll
- * round costs in proportion to the sockets with activity rather than to
- * every transfer in flight (thousands of streams: assay load). Falls back
- * to transport_new's loop where epoll is unavailable. */
-struct transport *transport_new_epoll(long max_active, xfer_done_fn *done, void *ud);
 void transport_free(struct transport *t);   /* aborts nothing: call when idle */
 
 /* Header list for every request of b: Content-Type, Accept, an empty
@@ -103,8 +99,10 @@ void transport_replay(struct xfer *x, long status, const char *content_type,
                       size_t body_len);
 /* Write end of the wake pipe (for signal handlers). */
 int  transport_wake_fd(const struct transport *t);
-/* Longest time the loop spent away from curl_multi_poll in one round
+/* Longest time the loop spent away from epoll_wait in one round
  * (ms), and how many rounds; the starvation check of the run summary. */
 double transport_max_busy_ms(const struct transport *t);
+/* Total time of the rounds that kept the loop away more than 50 ms. */
+double transport_stalled_ms(const struct transport *t);
 
 #endif

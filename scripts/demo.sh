@@ -43,10 +43,19 @@ echo "demo: running it (Ctrl-C stops cleanly; 'assay run --resume $out' complete
 status=0
 ./build/assay run examples/demo.json --out "$out" "$@" || status=$?
 echo
-if [ "$status" -eq 0 ] || [ "$status" -eq 1 ]; then
-    echo "demo: results in $out/results.jsonl (one record per request), run details in $out/run.json"
-    if ./build/assay report --help >/dev/null 2>&1; then
-        echo "demo: next: ./build/assay report $out"
-    fi
+if [ "$status" -ne 0 ] && [ "$status" -ne 1 ]; then
+    exit "$status"
 fi
-exit "$status"
+echo "demo: results in $out/results.jsonl (one record per request), run details in $out/run.json"
+echo
+echo "demo: the report (tables, plots, HTML) from the records alone:"
+./build/assay report "$out"
+echo
+echo "demo: the decision under the config's constraints (examples/demo.json \"decision\"):"
+choose=0
+./build/assay choose "$out" || choose=$?
+echo
+echo "demo: report written to $out/report/ (report.html, report.md, CSV, JSON, plots)"
+echo "demo: try other constraints, e.g.: ./build/assay choose $out --max-p95-ms 2000"
+[ "$choose" -le 1 ] || exit "$choose"
+exit 0

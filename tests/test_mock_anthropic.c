@@ -204,7 +204,7 @@ int main(void)
     test_stream("mock-reasoner");
     test_errors();
     test_cache();
-    mock_stop(&m);
+    CHECK_INT_EQ(mock_stop_status(&m), 0);
     curl_global_cleanup();
     return check_done();
 }

@@ -88,7 +88,7 @@ int main(void)
     CHECK_INT_EQ(ok, 2);
     for (int i = 0; i < N; i++)
         free(bodies[i]);
-    mock_stop(&m);
+    CHECK_INT_EQ(mock_stop_status(&m), 0);
 
     /* The log: queue waits of the first batch grow a service time per round. */
     cJSON *lines[64];

@@ -253,7 +253,7 @@ int main(void)
     test_stream_faults();
     test_rates();
     test_budget();
-    mock_stop(&m);
+    CHECK_INT_EQ(mock_stop_status(&m), 0);
     free(dir);
     curl_global_cleanup();
     return check_done();

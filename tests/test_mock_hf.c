@@ -91,7 +91,7 @@ int main(void)
     CHECK_CONTAINS(r.body.ptr, "\"object\":\"chat.completion\"");
     http_reply_free(&r);
 
-    mock_stop(&m);
+    CHECK_INT_EQ(mock_stop_status(&m), 0);
     free(dir);
     curl_global_cleanup();
     return check_done();

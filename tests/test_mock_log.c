@@ -64,6 +64,8 @@ int main(void)
     CHECK(jnum(l[0], "intended_ttft_ms") > 0);
     /* The first token was sent no earlier than intended. */
     CHECK(jnum(l[0], "ms.first_token") >= jnum(l[0], "intended_ttft_ms") - 0.01);
+    CHECK(jnum(l[0], "intended_end_ms") >= jnum(l[0], "intended_ttft_ms"));
+    CHECK(jnum(l[0], "ms.end") >= jnum(l[0], "intended_end_ms") - 0.01);
     const cJSON *sent = jget(l[0], "sent_ms");
     CHECK_INT_EQ(cJSON_GetArraySize(sent), jnum(l[0], "pieces"));
     CHECK_INT_EQ(jnum(l[0], "pieces_sent"), jnum(l[0], "pieces"));

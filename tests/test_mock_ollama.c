@@ -125,7 +125,7 @@ int main(void)
     snprintf(base, sizeof(base), "%s", m.base_url);
     test_stream();
     test_errors();
-    mock_stop(&m);
+    CHECK_INT_EQ(mock_stop_status(&m), 0);
     curl_global_cleanup();
     return check_done();
 }

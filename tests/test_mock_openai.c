@@ -322,7 +322,7 @@ int main(void)
     test_reasoning();
     test_errors();
     test_azure();
-    mock_stop(&m);
+    CHECK_INT_EQ(mock_stop_status(&m), 0);
     curl_global_cleanup();
     return check_done();
 }

@@ -190,7 +190,7 @@ int main(void)
     test_stream();
     test_validation();
     test_routes();
-    mock_stop(&m);
+    CHECK_INT_EQ(mock_stop_status(&m), 0);
     curl_global_cleanup();
     return check_done();
 }

@@ -54,7 +54,7 @@ int main(void)
     if (mock_start(&m, extra) < 0)
         return 1;
     check_server(m.base_url, ca);
-    mock_stop(&m);
+    CHECK_INT_EQ(mock_stop_status(&m), 0);
 
     /* A given pair: made here with the openssl tool when it is installed. */
     if (access("/usr/bin/openssl", X_OK) == 0) {
@@ -68,7 +68,7 @@ int main(void)
         char *extra2[] = { "--cert", cert, "--key", key, "--zero-delay", "--no-corpus", NULL };
         CHECK_INT_EQ(mock_start(&m, extra2), 0);
         check_server(m.base_url, cert);
-        mock_stop(&m);
+        CHECK_INT_EQ(mock_stop_status(&m), 0);
     }
 
     struct proc_result pr;

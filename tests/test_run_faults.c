@@ -191,12 +191,63 @@ static void transient(const char *dir, const char *suite)
     free(log);
 }
 
+/* hf-inference: a cold model answers 503 with estimated_time; the run
+ * waits that long (not its own backoff) and asks again. */
+static void cold_start(const char *dir, const char *suite)
+{
+    struct mock_proc m;
+    char *log;
+    char sub[4096];
+    snprintf(sub, sizeof(sub), "%s/cold-mock", dir);
+    mkdir(sub, 0755);
+    if (rs_mock(&m, sub, &log, NULL) < 0)
+        exit(1);
+    char cfg[4096];
+    snprintf(cfg, sizeof(cfg),
+             "{\"backends\": [{\"name\": \"pipe\", \"type\": \"hf-inference\", \"task\": \"summarization\",\n"
+             "  \"model\": \"mock-specialist\", \"base_url\": \"${MOCK_URL}\", \"api_key_env\": \"MOCK_KEY\"}],\n"
+             " \"run\": {\"suites\": [\"%s\"], \"concurrency\": 1,\n"
+             "         \"retries\": {\"max_attempts\": 3, \"base_ms\": 1, \"cap_ms\": 1}}}\n", suite);
+    char *cpath = rs_write(dir, "cold.json", cfg);
+    char out[4096];
+    snprintf(out, sizeof(out), "%s/cold", dir);
+    struct proc_result pr;
+    run_assay(&pr, "run", cpath, "--out", out, "--progress", "off", NULL);
+    CHECK_MSG(pr.status == 0, "exit %d: %s", pr.status, pr.err);
+    proc_result_free(&pr);
+    mock_stop(&m);
+    struct rs_lines recs = rs_records(out);
+    CHECK_INT_EQ(recs.n, NITEMS);
+    int waited = 0;
+    for (size_t i = 0; i < recs.n; i++) {
+        const cJSON *r = recs.v[i];
+        CHECK_STR_EQ(rs_str(r, "status"), "ok");
+        const cJSON *att = rs_obj(r, "attempts");
+        if (cJSON_GetArraySize(att) < 2)
+            continue;
+        const cJSON *a0 = cJSON_GetArrayItem(att, 0), *a1 = cJSON_GetArrayItem(att, 1);
+        CHECK_INT_EQ(rs_num(a0, "http_status"), 503);
+        CHECK_CONTAINS(rs_str(a0, "error"), "is currently loading");
+        double wait = rs_num(a0, "retry_after_ms");
+        CHECK_MSG(wait > 100, "estimated_time not honoured: %g ms", wait);
+        /* The next attempt came after the server's estimate, not after
+         * the 1 ms backoff cap. */
+        CHECK(rs_num(a1, "start_ms") >= rs_num(a0, "start_ms") + rs_num(a0, "duration_ms") + wait - 1);
+        waited++;
+    }
+    CHECK_MSG(waited >= 1, "the cold start was never seen");
+    rs_lines_free(&recs);
+    free(cpath);
+    free(log);
+}
+
 int main(void)
 {
     char *dir = test_tmpdir("run-faults");
     char *suite = rs_data("run/suite.json");
     forced(dir, suite);
     transient(dir, suite);
+    cold_start(dir, suite);
     free(suite);
     free(dir);
     return check_done();

@@ -7,7 +7,9 @@
 #include "support/proc.h"
 
 #include "harness/suite.h"
+#include "harness/util/buf.h"
 #include "harness/util/fileio.h"
+#include "harness/util/jsonv.h"
 #include "harness/util/xalloc.h"
 #include "scorers/scorer.h"
 
@@ -99,7 +101,7 @@ static void load_and_render(void)
     CHECK(p.user == p.msgs[4].content);
     CHECK_STR_EQ(p.user, "Title: Cafés in Zürich\n\nZürich has 1,900 cafés; the oldest opened in 1842.\n\n"
                          "Summarise in 3 to 12 words.");
-    CHECK_STR_EQ(p.raw, p.user);
+    CHECK(p.raw == NULL);                         /* no raw template for chat backends */
     for (size_t i = 0; i < 4; i += 2) {
         CHECK(strstr(p.msgs[i].content, "Zürich has 1,900") == NULL);   /* never the item itself */
         CHECK_CONTAINS(p.msgs[i].content, "Title: ");
@@ -198,13 +200,72 @@ static void load_and_render(void)
     s.few_shot.k = 10;
     size_t all[16];
     CHECK_INT_EQ(suite_few_shot(&s, 0, all, 16), 4);
+    suite_release(&s);
+
     /* same_tag: only items sharing the tag's value (m-1 and m-4 are "de"). */
-    s.few_shot.same_tag = xstrdup("lang");
+    cJSON *json = json_load_file(path, &d);
+    cJSON *fs = cJSON_GetObjectItem(json, "few_shot");
+    cJSON_ReplaceItemInObject(fs, "k", cJSON_CreateNumber(10));
+    cJSON_AddStringToObject(fs, "same_tag", "lang");
+    char *text = cJSON_PrintUnformatted(json);
+    CHECK_MSG(suite_load_text(text, strlen(text), path, SUITE_NO_SCORER_CHECK, &s, &d) == 0, "%s", d.msg);
     CHECK_INT_EQ(suite_few_shot(&s, 0, all, 16), 1);
     CHECK_INT_EQ(all[0], 3);
+    CHECK_INT_EQ(suite_few_shot(&s, 3, all, 16), 1);
+    CHECK_INT_EQ(all[0], 0);
     CHECK_INT_EQ(suite_few_shot(&s, 2, all, 16), 0);   /* the only "ja" item */
+    CHECK_INT_EQ(suite_render(&s, find(&s, "m-3"), NULL, NULL, &p, &d), 0);
+    CHECK_INT_EQ(p.nshots, 0);
+    prompt_release(&p);
     suite_release(&s);
+    cJSON_free(text);
+    cJSON_Delete(json);
     free(path);
+}
+
+/* A large dataset: examples are drawn by rejection from the item's group,
+ * still distinct, never the item, in its group, and reproducible. */
+static void few_shot_large(void)
+{
+    struct buf b;
+    buf_init(&b, 0);
+    for (int i = 0; i < 3000; i++)
+        buf_addf(&b, "{\"id\":\"i%d\",\"t\":\"text %d\",\"r\":\"%d\",\"g\":\"%s\"}\n", i, i, i,
+                 i % 3 == 0 ? "x" : "y");
+    write_file("big.jsonl", b.ptr);
+    buf_release(&b);
+    const char *json = "{\"name\":\"big\",\"task\":\"qa\",\"dataset\":{\"path\":\"big.jsonl\",\"fields\":[\"t\"],"
+                       "\"references\":\"r\",\"tags\":[\"g\"]},\"prompt\":{\"user\":\"{{t}}\"},"
+                       "\"few_shot\":{\"k\":5,\"seed\":3,\"same_tag\":\"g\"}}";
+    struct suite s, again;
+    struct diag d;
+    diag_init(&d);
+    CHECK_MSG(suite_load_text(json, strlen(json), "big.json", 0, &s, &d) == 0, "%s", d.msg);
+    CHECK_MSG(suite_load_text(json, strlen(json), "big.json", 0, &again, &d) == 0, "%s", d.msg);
+    size_t counts[3000] = { 0 };
+    for (size_t i = 0; i < s.data.n; i++) {
+        size_t a[8], b2[8];
+        size_t n = suite_few_shot(&s, i, a, 8);
+        CHECK_INT_EQ(n, 5);
+        CHECK_INT_EQ(suite_few_shot(&again, i, b2, 8), 5);
+        CHECK(memcmp(a, b2, 5 * sizeof(size_t)) == 0);
+        for (size_t k = 0; k < n; k++) {
+            CHECK(a[k] != i && (a[k] % 3 == 0) == (i % 3 == 0));
+            for (size_t q = 0; q < k; q++)
+                CHECK(a[q] != a[k]);
+            counts[a[k]]++;
+        }
+    }
+    /* Draws spread like Poisson(5) over the items: about e^-5 = 0.7% are
+     * never drawn, none is drawn 20 times (p < 1e-6 each). */
+    size_t never = 0, hi = 0;
+    for (size_t i = 0; i < 3000; i++) {
+        never += counts[i] == 0;
+        hi = counts[i] > hi ? counts[i] : hi;
+    }
+    CHECK_MSG(never < 60 && hi < 20, "%zu items never drawn, one drawn %zu times", never, hi);
+    suite_release(&s);
+    suite_release(&again);
 }
 
 /* Loads the suite text written as x.json (next to data.jsonl) and returns
@@ -304,6 +365,24 @@ static void errors(void)
     expect_error("{\"name\":\"x\",\"task\":\"generic\",\"dataset\":{\"path\":\"data.jsonl\",\"fields\":[\"text\"]},"
                  OK_PROMPT ",\"few_shot\":{\"k\":1}}",
                  "x.json: few_shot: examples need an answer: set prompt.assistant (the items have no gold and no references)");
+    expect_error(HEAD OK_PROMPT ",\"few_shot\":{\"k\":65}}",
+                 "x.json: few_shot.k: expected an integer from 0 to 64, got 65");
+    {
+        struct buf b;
+        buf_init(&b, 0);
+        buf_adds(&b, HEAD OK_PROMPT ",\"overrides\":[");
+        for (int i = 0; i < 65; i++)
+            buf_addf(&b, "%s{\"backend\":\"b%d\"}", i ? "," : "", i);
+        buf_adds(&b, "]}");
+        expect_error(b.ptr, "x.json: overrides: 65 overrides, at most 64");
+        buf_reset(&b);
+        buf_adds(&b, HEAD OK_PROMPT ",\"few_shot\":{\"ids\":[");
+        for (int i = 0; i < 65; i++)
+            buf_addf(&b, "%s\"a\"", i ? "," : "");
+        buf_adds(&b, "]}}");
+        expect_error(b.ptr, "x.json: few_shot.ids: 65 examples, at most 64");
+        buf_release(&b);
+    }
     /* Scorers and the primary metric. */
     expect_error(HEAD OK_PROMPT ",\"scorers\":[{\"type\":\"rouge\"}]}",
                  "x.json: primary_metric: missing, required when there are scorers (\"scorer.metric\", e.g. \"rouge.rougeLsum\")");
@@ -383,6 +462,7 @@ int main(void)
     }
     errors();
     load_dir();
+    few_shot_large();
     free(tmp);
     return check_done();
 }

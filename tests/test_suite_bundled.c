@@ -2,7 +2,8 @@
  * (datasets/) passes the checks issue 5 promises:
  *
  * - the suite loads with its dataset, every template renders for every
- *   item, and its scorer types exist in the registry with valid options;
+ *   item, and its scorer types exist in the registry with valid options
+ *   (loaded strictly: a scorer type no branch provides fails the test);
  * - files: '\n'-terminated lines, no blank line, no CR; every string valid
  *   UTF-8 (the loader) and NFC (utf8proc); ids unique (the loader);
  * - references consistent with inputs: every number in a reference (and
@@ -19,6 +20,11 @@
  * - multilingual: >= 10 languages besides English with 10 items each way,
  *   >= 4 of them in non-Latin scripts, references and inputs in the script
  *   of their language, >= 30 non-translation items in >= 6 languages.
+ *
+ * - the suite's own scorers agree with its data: each item's reference
+ *   (or gold object, as JSON text) scored as the answer reaches the top of
+ *   the primary metric, and every pass/fail scorer (length, language)
+ *   passes it.
  *
  * A dataset that has not landed is skipped with a message; a present one
  * that breaks a rule fails the test, naming the item. */
@@ -39,11 +45,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
-
-/* Scorer types the bundled suites use that are still being built on other
- * branches: their absence is reported, not failed. Empty this list once
- * every scorer has landed. */
-static const char *const planned_scorers[] = { "length", "language", "chrf", "bleu", NULL };
 
 /* === text helpers === */
 
@@ -419,8 +420,8 @@ static int dataset_present(const char *name)
     return ok;
 }
 
-/* Loads suites/NAME.json strictly (scorers too), or without the scorer
- * check when only planned scorer types are missing. */
+/* Loads suites/NAME.json in full: dataset, templates, scorer types and
+ * options. Returns 1 with the dataset, 0 without (not landed), -1. */
 static int load_bundled(const char *name, const char *dataset, struct suite *s)
 {
     char *path = xasprintf("%s/suites/%s.json", assay_src(), name);
@@ -429,25 +430,7 @@ static int load_bundled(const char *name, const char *dataset, struct suite *s)
         printf("SKIPPED: datasets/%s has not landed yet; checking suites/%s.json alone\n", dataset, name);
         flags |= SUITE_NO_DATASET;
     }
-    /* Which scorer types are missing from the registry? */
     struct diag d;
-    diag_init(&d);
-    struct suite probe;
-    if (suite_load(path, SUITE_NO_SCORER_CHECK | SUITE_NO_DATASET, &probe, &d) == 0) {
-        for (size_t i = 0; i < probe.nscorers; i++) {
-            if (scorer_find(probe.scorers[i].type))
-                continue;
-            int planned = 0;
-            for (size_t k = 0; planned_scorers[k]; k++)
-                planned |= strcmp(planned_scorers[k], probe.scorers[i].type) == 0;
-            CHECK_MSG(planned, "suites/%s.json uses scorer \"%s\", which no branch is building",
-                      name, probe.scorers[i].type);
-            printf("note: scorer \"%s\" (suites/%s.json) is not in the registry yet; its options are not checked\n",
-                   probe.scorers[i].type, name);
-            flags |= SUITE_NO_SCORER_CHECK;
-        }
-        suite_release(&probe);
-    }
     diag_init(&d);
     int rc = suite_load(path, flags, s, &d);
     char line[2048];
@@ -531,6 +514,43 @@ static size_t distinct(const struct suite *s, const char *key, const char *only_
         n += !seen;
     }
     return n;
+}
+
+/* The reference as the answer: the primary metric at its best, every
+ * pass/fail scorer passing. */
+static void check_references_score(const struct suite *s)
+{
+    for (size_t k = 0; k < s->nscorers; k++) {
+        const struct scorer_spec *sp = &s->scorers[k];
+        const struct scorer_ops *ops = sp->ops;
+        struct diag d;
+        diag_init(&d);
+        void *st = ops->configure(sp->options, s->file, "scorers", &d);
+        CHECK_MSG(st != NULL, "%s: scorer %s: %s", s->name, sp->name, d.msg);
+        if (!st)
+            continue;
+        int primary = s->primary_scorer && strcmp(sp->name, s->primary_scorer) == 0;
+        double best = strcmp(sp->type, "chrf") == 0 || strcmp(sp->type, "bleu") == 0 ? 100 : 1;
+        for (size_t i = 0; i < s->data.n; i++) {
+            const struct item *it = &s->data.items[i];
+            char *gold = it->gold ? cJSON_PrintUnformatted(it->gold) : NULL;
+            struct score_item si = { gold ? gold : it->refs[0], it->refs, it->nrefs, it->gold, it->obj };
+            cJSON *out = cJSON_CreateObject();
+            CHECK_MSG(ops->score(st, &si, out, &d) == 0, "%s: %s: %s", it->id, sp->name, d.msg);
+            const cJSON *pass = cJSON_GetObjectItemCaseSensitive(out, "pass");
+            CHECK_MSG(!pass || cJSON_IsTrue(pass), "%s: the reference fails %s: %s", it->id, sp->name,
+                      cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(out, "reason")));
+            if (primary) {
+                const cJSON *v = cJSON_GetObjectItemCaseSensitive(out, s->primary_key);
+                CHECK_MSG(cJSON_IsNumber(v) && fabs(v->valuedouble - best) < 1e-9,
+                          "%s: the reference scores %s = %g, expected %g", it->id, s->primary_metric,
+                          cJSON_GetNumberValue(v), best);
+            }
+            cJSON_Delete(out);
+            cJSON_free(gold);
+        }
+        ops->release(st);
+    }
 }
 
 /* === the three datasets === */
@@ -818,6 +838,7 @@ int main(void)
         if (loaded) {
             check_common(&s, bundled[i].dataset);
             bundled[i].check(&s);
+            check_references_score(&s);
             printf("%s: %zu items checked\n", bundled[i].suite, s.data.n);
         }
         suite_release(&s);

@@ -133,6 +133,80 @@ static void show(void)
     free(path);
 }
 
+static void request(void)
+{
+    /* The adapter's request for a type: URL and body, placeholders said. */
+    struct proc_result r;
+    run_assay(&r, "suites", "show", "csvqa", "--dir", data_dir, "--item", "c2", "--backend-type", "openai", NULL);
+    CHECK_INT_EQ(r.status, 0);
+    CHECK_CONTAINS(r.out, "--- request: POST https://api.openai.com/v1/chat/completions (streaming) "
+                          "(MODEL is a placeholder: give --config) ---\n");
+    CHECK_CONTAINS(r.out, "\"model\":\t\"MODEL\"");
+    CHECK_CONTAINS(r.out, "\"top_p\":\t0.9");
+    proc_result_free(&r);
+    run_assay(&r, "suites", "show", "mini", "--dir", data_dir, "--item", "m-3", "--backend-type", "hf-inference",
+              "--json", NULL);
+    CHECK_INT_EQ(r.status, 0);
+    cJSON *o = cJSON_Parse(r.out);
+    const cJSON *req = cJSON_GetObjectItem(o, "request");
+    CHECK_STR_EQ(cJSON_GetStringValue(cJSON_GetObjectItem(req, "url")),
+                 "https://router.huggingface.co/hf-inference/models/MODEL");
+    const cJSON *body = cJSON_GetObjectItem(req, "body");
+    CHECK_STR_EQ(cJSON_GetStringValue(cJSON_GetObjectItem(body, "inputs")), "東京の地下鉄は13路線あります。");
+    /* the suite's backend_params for this override land in "parameters" */
+    CHECK_STR_EQ(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(body, "parameters"), "task")),
+                 "summarization");
+    cJSON_Delete(o);
+    proc_result_free(&r);
+    /* An unknown type renders the prompt (its overrides by type) but
+     * builds no request. */
+    run_assay(&r, "suites", "show", "csvqa", "--dir", data_dir, "--backend-type", "carrier-pigeon", NULL);
+    CHECK_INT_EQ(r.status, 0);
+    CHECK(strstr(r.out, "request:") == NULL);
+    proc_result_free(&r);
+
+    /* From a run config: the backend's model, URL, defaults, extra body. */
+    char *tmp = test_tmpdir("suites-config");
+    char *cfg = xasprintf("%s/run.json", tmp);
+    write_file(cfg, "{\"backends\":[{\"name\":\"local\",\"type\":\"ollama\",\"model\":\"qwen2.5:7b\","
+                    "\"base_url\":\"http://127.0.0.1:11434\",\"params\":{\"temperature\":0.2,\"max_tokens\":99},"
+                    "\"extra_body\":{\"keep_alive\":\"5m\"},\"stream\":false,\"api_key_env\":\"ASSAY_TEST_UNSET_KEY\"},"
+                    "{\"name\":\"oa\",\"type\":\"openai\",\"model\":\"gpt-x\"}]}");
+    /* Keys are not needed to show a request (nothing is sent, headers are
+     * not printed): unset key variables do not stop it. */
+    unsetenv("ASSAY_TEST_UNSET_KEY");
+    unsetenv("OPENAI_API_KEY");
+    run_assay(&r, "suites", "show", "csvqa", "--dir", data_dir, "--config", cfg, "--backend", "local", NULL);
+    CHECK_MSG(r.status == 0, "%s", r.err);
+    CHECK_CONTAINS(r.out, "backend: local, type ollama;");
+    CHECK_CONTAINS(r.out, "--- request: POST http://127.0.0.1:11434/api/chat ---\n");
+    CHECK_CONTAINS(r.out, "\"model\":\t\"qwen2.5:7b\"");
+    CHECK_CONTAINS(r.out, "\"keep_alive\":\t\"5m\"");
+    CHECK_CONTAINS(r.out, "\"num_predict\":\t8");       /* the suite's max_tokens wins */
+    CHECK_CONTAINS(r.out, "\"temperature\":\t0.2");     /* the backend's default fills in */
+    CHECK(strstr(r.out, "not-needed") == NULL);
+    proc_result_free(&r);
+    run_assay(&r, "suites", "show", "csvqa", "--dir", data_dir, "--config", cfg, "--backend", "oa", NULL);
+    CHECK_MSG(r.status == 0, "%s", r.err);
+    CHECK_CONTAINS(r.out, "--- request: POST https://api.openai.com/v1/chat/completions (streaming) ---\n");
+    proc_result_free(&r);
+    run_assay(&r, "suites", "show", "csvqa", "--dir", data_dir, "--config", cfg, "--backend", "nope", NULL);
+    CHECK_INT_EQ(r.status, 2);
+    CHECK_CONTAINS(r.err, "run.json: no backend named \"nope\" (there are: local, oa)");
+    proc_result_free(&r);
+    run_assay(&r, "suites", "show", "csvqa", "--dir", data_dir, "--config", cfg, NULL);
+    CHECK_INT_EQ(r.status, 2);
+    CHECK_CONTAINS(r.err, "--config needs --backend NAME");
+    proc_result_free(&r);
+    run_assay(&r, "suites", "show", "csvqa", "--dir", data_dir, "--config", cfg, "--backend", "local",
+              "--backend-type", "openai", NULL);
+    CHECK_INT_EQ(r.status, 2);
+    CHECK_CONTAINS(r.err, "is of type ollama");
+    proc_result_free(&r);
+    free(cfg);
+    free(tmp);
+}
+
 static void errors(void)
 {
     struct proc_result r;
@@ -161,6 +235,10 @@ static void errors(void)
     CHECK_CONTAINS(r.err, "unknown argument 'frob' (expected show NAME)");
     proc_result_free(&r);
     run_assay(&r, "suites", "--json", NULL);
+    CHECK_INT_EQ(r.status, 2);
+    CHECK_CONTAINS(r.err, "go with show NAME");
+    proc_result_free(&r);
+    run_assay(&r, "suites", "--config", "x.json", NULL);
     CHECK_INT_EQ(r.status, 2);
     CHECK_CONTAINS(r.err, "go with show NAME");
     proc_result_free(&r);
@@ -215,6 +293,7 @@ int main(void)
     data_dir = xasprintf("%s/tests/data", assay_src());
     list();
     show();
+    request();
     errors();
     free(data_dir);
     return check_done();

@@ -80,27 +80,32 @@ static char *trimmed_copy(const char *s)
 }
 
 int corpus_add(struct corpus *c, const char *id, const char *family, const char *const *inputs,
-               size_t n_inputs, const char *reference, const cJSON *gold)
+               size_t n_inputs, size_t n_main, const char *reference, const cJSON *gold)
 {
     struct corpus_item it;
     memset(&it, 0, sizeof(it));
     size_t best = 0;
+    if (n_main == 0 || n_main > n_inputs)
+        n_main = n_inputs;
     for (size_t k = 0; k < n_inputs; k++) {
         if (!inputs[k])
             continue;
         char *t = trimmed_copy(inputs[k]);
-        if (strlen(t) < 4) {
+        size_t len = strlen(t);
+        if (len < (k < n_main ? 4u : 2u)) {
             free(t);
             continue;
         }
         it.inputs = xrealloc(it.inputs, (it.n_inputs + 1) * sizeof(char *));
-        if (strlen(t) > best) {
-            best = strlen(t);
+        if (k < n_main && len > best) {
+            best = len;
             it.anchor = it.n_inputs;
         }
         it.inputs[it.n_inputs++] = t;
     }
-    if (!it.n_inputs) {
+    if (!best) {
+        for (size_t k = 0; k < it.n_inputs; k++)
+            free(it.inputs[k]);
         free(it.inputs);
         return -1;
     }
@@ -259,7 +264,7 @@ static int add_line(cJSON *obj, long line, void *ud, struct diag *d)
         goto out;
     }
     if (corpus_add(ctx->c, id, family ? family : (gold ? "extraction" : "summarization"), inputs,
-                   n, ref, gold) < 0)
+                   n, 0, ref, gold) < 0)
         rc = diag_fail_at(d, file, 0, "inputs", "no input of at least 4 characters");
 out:
     cJSON_Delete(obj);

@@ -35,10 +35,12 @@ struct corpus;
 
 struct corpus *corpus_new(void);
 void corpus_free(struct corpus *c);
-/* Copies everything it is given. Inputs shorter than 4 bytes are not
- * searchable and are ignored; an item with none is not added (returns -1). */
+/* Copies everything it is given. The anchor is the longest of the first
+ * n_main inputs (0 = all) of at least 4 bytes; the other inputs (at least
+ * 2 bytes) only tell items with the same anchor apart. An item without an
+ * anchor is not added (returns -1). */
 int  corpus_add(struct corpus *c, const char *id, const char *family, const char *const *inputs,
-                size_t n_inputs, const char *reference, const cJSON *gold);
+                size_t n_inputs, size_t n_main, const char *reference, const cJSON *gold);
 /* The mock's own JSONL format, one item a line:
  *   {"id":..., "family":..., "inputs":[...], "reference":"..." | "gold":{...}}
  * ("input": "..." for a single input). */

@@ -132,6 +132,17 @@ struct exchange {
     int64_t wall_arrive_ns;
     size_t next;                       /* next piece to send */
     struct event *timer;
+    /* Stream stress options (x-mock-eol, x-mock-comments, x-mock-split,
+     * x-mock-bom): see docs/mock.md. */
+    int eol;                           /* 0 "\n", 1 "\r\n", 2 "\r" */
+    int comments;                      /* a ": keep-alive" comment before each write */
+    int bom;
+    size_t split;                      /* write at most this many bytes at a time; 0 = off */
+    struct buf pending;                /* bytes waiting to be written in split pieces */
+    size_t pending_off;
+    struct event *drain;
+    int end_pending;                   /* end the stream once pending is written */
+    mono_ns stall_end;
     struct exchange *q_next;           /* its model's FIFO queue */
     struct exchange *live_prev, *live_next;
 };

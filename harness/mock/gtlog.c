@@ -73,10 +73,11 @@ void gtlog_write(FILE *f, const struct exchange *x)
                  "\"reasoning_tokens\":%zu,\"finish\":\"%s\"",
              x->ask.in_tokens, g->cached_tokens, mock_out_tokens(x), g->reasoning_tokens,
              finish_name(g->finish));
+    double last = g->n_pieces ? g->pieces[g->n_pieces - 1].at_ms : g->ttft_ms;
     buf_addf(&b, ",\"queue_ms\":%.3f,\"load_ms\":%.3f,\"planned_ttft_ms\":%.3f,"
-                 "\"intended_ttft_ms\":%.3f",
+                 "\"intended_ttft_ms\":%.3f,\"intended_end_ms\":%.3f",
              x->t_admit ? g->queue_ms : 0.0, g->load_ms, x->t_admit ? g->ttft_ms : 0.0,
-             x->t_admit ? g->queue_ms + g->ttft_ms : 0.0);
+             x->t_admit ? g->queue_ms + g->ttft_ms : 0.0, x->t_admit ? g->queue_ms + last : 0.0);
     buf_addf(&b, ",\"mono_ns\":{\"arrived\":%lld,\"admitted\":%lld,\"headers\":%lld,"
                  "\"first_token\":%lld,\"first_answer_token\":%lld,\"end\":%lld}",
              (long long)x->t_arrive, (long long)x->t_admit, (long long)x->t_headers,

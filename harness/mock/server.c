@@ -40,6 +40,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/queue.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -74,6 +76,7 @@ struct mock_server {
     struct exchange *live;
     FILE *log;
     uint64_t served;
+    struct evbuffer *scratch;    /* for handing chunks to evhttp */
 };
 
 enum phase { PH_STREAM, PH_BODY, PH_STALL, PH_DROP };
@@ -329,14 +332,59 @@ int mock_reject(struct exchange *x, enum mock_err kind, const char *fmt, ...)
     return -1;
 }
 
+static void write_chunk(struct exchange *x, const char *p, size_t n)
+{
+    if (x->req && x->evcon && n) {
+        /* evhttp moves the bytes out, so one scratch buffer serves all. */
+        struct evbuffer *eb = x->srv->scratch;
+        evbuffer_add(eb, p, n);
+        evhttp_send_reply_chunk(x->req, eb);
+        evbuffer_drain(eb, evbuffer_get_length(eb));
+    }
+}
+
+static void on_drain(evutil_socket_t fd, short what, void *arg);
+
+/* Sends stream bytes, applying the stress options: line endings, comments
+ * and split writes (each piece of at most `split` bytes leaves on its own,
+ * after the previous one has left). */
 static void send_chunk(struct exchange *x, struct buf *out)
 {
-    if (x->req && x->evcon && out->len) {
-        struct evbuffer *eb = evbuffer_new();
-        evbuffer_add(eb, out->ptr, out->len);
-        evhttp_send_reply_chunk(x->req, eb);
-        evbuffer_free(eb);
+    if (!out->len)
+        return;
+    struct buf t = BUF_INIT;
+    const struct buf *src = out;
+    if (x->comments || x->eol) {
+        size_t skip = 0;
+        if (out->len >= 3 && memcmp(out->ptr, "\xEF\xBB\xBF", 3) == 0)
+            skip = 3;   /* the BOM stays first */
+        buf_add(&t, out->ptr, skip);
+        if (x->comments)
+            buf_adds(&t, ": keep-alive\n\n");
+        buf_add(&t, out->ptr + skip, out->len - skip);
+        if (x->eol) {
+            struct buf e = BUF_INIT;
+            for (size_t i = 0; i < t.len; i++) {
+                if (t.ptr[i] == '\n')
+                    buf_adds(&e, x->eol == 1 ? "\r\n" : "\r");
+                else
+                    buf_addc(&e, t.ptr[i]);
+            }
+            buf_release(&t);
+            t = e;
+        }
+        src = &t;
     }
+    if (x->split) {
+        buf_add(&x->pending, src->ptr, src->len);
+        if (!x->drain)
+            x->drain = evtimer_new(x->srv->base, on_drain, x);
+        if (!evtimer_pending(x->drain, NULL))
+            on_drain(-1, 0, x);
+    } else {
+        write_chunk(x, src->ptr, src->len);
+    }
+    buf_release(&t);
     buf_reset(out);
 }
 
@@ -349,6 +397,17 @@ static void end_stream(struct exchange *x)
             evhttp_request_free(x->req);
         x->req = NULL;
     }
+}
+
+/* Ends a stream and the exchange, once split writes have all left. */
+static void complete(struct exchange *x)
+{
+    if (x->pending_off < x->pending.len) {
+        x->end_pending = 1;
+        return;
+    }
+    end_stream(x);
+    finish(x);
 }
 
 /* Closes the connection with a reset (SO_LINGER 0), as a crashed upstream
@@ -376,6 +435,8 @@ static int output_flushed(const struct exchange *x)
 {
     if (!x->evcon)
         return 1;
+    if (x->pending_off < x->pending.len)
+        return 0;
     struct bufferevent *bev = evhttp_connection_get_bufferevent(x->evcon);
     return !bev || evbuffer_get_length(bufferevent_get_output(bev)) == 0;
 }
@@ -397,6 +458,35 @@ static void arm_in(struct exchange *x, double ms)
     event_base_update_cache_time(x->srv->base);
     struct timeval tv = { (time_t)(ms / 1000), (suseconds_t)fmod(ms * 1000, 1e6) };
     evtimer_add(x->timer, &tv);
+}
+
+static void on_drain(evutil_socket_t fd, short what, void *arg)
+{
+    struct exchange *x = arg;
+    (void)fd;
+    (void)what;
+    if (x->pending_off < x->pending.len && x->req && x->evcon) {
+        struct bufferevent *bev = evhttp_connection_get_bufferevent(x->evcon);
+        if (!bev || evbuffer_get_length(bufferevent_get_output(bev)) == 0) {
+            size_t n = x->pending.len - x->pending_off;
+            if (n > x->split)
+                n = x->split;
+            write_chunk(x, x->pending.ptr + x->pending_off, n);
+            x->pending_off += n;
+        }
+    }
+    if (x->pending_off < x->pending.len && x->req && x->evcon) {
+        struct timeval tv = { 0, 200 };
+        evtimer_add(x->drain, &tv);
+        return;
+    }
+    buf_reset(&x->pending);
+    x->pending_off = 0;
+    if (x->end_pending) {
+        x->end_pending = 0;
+        end_stream(x);
+        finish(x);
+    }
 }
 
 /* === planning ============================================================== */
@@ -596,6 +686,7 @@ static struct exchange *exchange_new(struct mock_server *s, struct evhttp_reques
     buf_init(&x->ask.prompt, 0);
     buf_init(&x->gen.reasoning, 0);
     buf_init(&x->gen.answer, 0);
+    buf_init(&x->pending, 0);
     x->ask.max_tokens = -1;
     x->ask.obfuscation = 1;
     x->ask.think = 1;
@@ -621,6 +712,9 @@ static void exchange_free(struct exchange *x)
         x->live_next->live_prev = x->live_prev;
     if (x->timer)
         event_free(x->timer);
+    if (x->drain)
+        event_free(x->drain);
+    buf_release(&x->pending);
     free(x->url_model);
     free(x->route_name);
     buf_release(&x->raw);
@@ -644,6 +738,8 @@ static void finish(struct exchange *x)
     x->t_end = clock_mono_ns();
     if (x->timer)
         evtimer_del(x->timer);
+    if (x->drain)
+        evtimer_del(x->drain);
     if (x->evcon)
         evhttp_connection_set_closecb(x->evcon, NULL, NULL);
     if (x->req && !x->evcon) {
@@ -699,6 +795,8 @@ static void admit(struct exchange *x)
     evhttp_send_reply_start(x->req, 200, "OK");
     x->t_headers = clock_mono_ns();
     struct buf out = BUF_INIT;
+    if (x->bom)
+        buf_adds(&out, "\xEF\xBB\xBF");
     if (x->proto->open)
         x->proto->open(x, &out);
     send_chunk(x, &out);
@@ -709,7 +807,46 @@ static void admit(struct exchange *x)
         arm(x, x->gen.ttft_ms);
 }
 
-/* A fault that is part of the body: the stream (or body) breaks here. */
+/* The next wake-up of a stall: its end, or (TGI streams) the next
+ * keep-alive 15 s on. */
+static void arm_stall(struct exchange *x)
+{
+    double left_ms = (double)(x->stall_end - clock_mono_ns()) / 1e6;
+    if (left_ms < 0)
+        left_ms = 0;
+    if (x->proto == &mock_proto_tgi && x->stream_started && left_ms > 15000)
+        left_ms = 15000;
+    arm_in(x, left_ms);
+}
+
+/* A stream fault strikes (everything due before it has been sent). */
+static void break_stream(struct exchange *x)
+{
+    switch (x->fault) {
+    case FAULT_DROP:   /* once what was sent has left, reset */
+        x->phase = PH_DROP;
+        if (output_flushed(x))
+            abort_connection(x);
+        else
+            arm_in(x, 1);
+        return;
+    case FAULT_STALL:
+        x->phase = PH_STALL;
+        x->stall_end = clock_mono_ns() + (mono_ns)(x->model->stall_s * 1e9);
+        arm_stall(x);
+        return;
+    default: {          /* stream_error; status faults never get here */
+        struct buf e = BUF_INIT;
+        x->proto->stream_error(x, &e);
+        send_chunk(x, &e);
+        buf_release(&e);
+        complete(x);
+        return;
+    }
+    }
+}
+
+/* The timer of an exchange: its next part is due. */
 static void on_tick(evutil_socket_t fd, short what, void *arg)
 {
     struct exchange *x = arg;
@@ -720,7 +857,18 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
         return;
     }
     switch (x->phase) {
-    case PH_STALL:          /* the stall is over: give up on the client */
+    case PH_STALL:
+        if (x->proto == &mock_proto_tgi && x->stream_started && clock_mono_ns() < x->stall_end) {
+            /* axum's keep-alive: a comment after 15 s of silence */
+            struct buf ka = BUF_INIT;
+            buf_adds(&ka, ":\n\n");
+            send_chunk(x, &ka);
+            buf_release(&ka);
+            arm_stall(x);
+            return;
+        }
+        abort_connection(x);   /* the stall is over: give up on the client */
+        return;
     case PH_DROP:
         if (x->phase == PH_DROP && !output_flushed(x)) {
             arm_in(x, 1);
@@ -739,7 +887,8 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
             return;
         case FAULT_STALL:
             x->phase = PH_STALL;
-            arm_in(x, x->model->stall_s * 1e3);
+            x->stall_end = clock_mono_ns() + (mono_ns)(x->model->stall_s * 1e9);
+            arm_stall(x);
             return;
         case FAULT_STREAM_ERROR:   /* no stream to break: a late 500 */
             mock_reject(x, MERR_SERVER, "the server had an error while processing the request");
@@ -770,31 +919,16 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
     struct mock_gen *g = &x->gen;
     while (x->next < g->n_pieces &&
            x->t_admit + (mono_ns)(g->pieces[x->next].at_ms * 1e6) <= now) {
+        /* The first answer piece after reasoning leaves in a write of its
+         * own, so its time in the log is exactly the answer's TTFT. */
+        if (out.len && x->next > 0 && !g->pieces[x->next].reasoning &&
+            g->pieces[x->next - 1].reasoning)
+            break;
         if (x->fault && x->next == x->fault_at && x->fault != FAULT_MALFORMED) {
             send_chunk(x, &out);
             buf_release(&out);
-            switch (x->fault) {
-            case FAULT_DROP:
-                x->phase = PH_DROP;
-                if (output_flushed(x))
-                    abort_connection(x);
-                else
-                    arm_in(x, 1);
-                return;
-            case FAULT_STALL:
-                x->phase = PH_STALL;
-                arm_in(x, x->model->stall_s * 1e3);
-                return;
-            default: {   /* stream_error, and status faults never get here */
-                struct buf e = BUF_INIT;
-                x->proto->stream_error(x, &e);
-                send_chunk(x, &e);
-                buf_release(&e);
-                end_stream(x);
-                finish(x);
-                return;
-            }
-            }
+            break_stream(x);
+            return;
         }
         size_t mark = out.len;
         x->proto->piece(x, x->next, &out);
@@ -815,32 +949,16 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
     }
     if (x->fault && x->fault_at >= g->n_pieces && x->fault != FAULT_MALFORMED) {
         /* A one-piece answer: the fault strikes after it. */
-        x->fault_at = g->n_pieces;
         send_chunk(x, &out);
         buf_release(&out);
-        x->next = g->n_pieces;
-        if (x->fault == FAULT_DROP) {
-            x->phase = PH_DROP;
-            arm_in(x, 1);
-        } else if (x->fault == FAULT_STALL) {
-            x->phase = PH_STALL;
-            arm_in(x, x->model->stall_s * 1e3);
-        } else {
-            struct buf e = BUF_INIT;
-            x->proto->stream_error(x, &e);
-            send_chunk(x, &e);
-            buf_release(&e);
-            end_stream(x);
-            finish(x);
-        }
+        break_stream(x);
         return;
     }
     if (x->proto->close)
         x->proto->close(x, &out);
     send_chunk(x, &out);
     buf_release(&out);
-    end_stream(x);
-    finish(x);
+    complete(x);
 }
 
 /* === routes ================================================================= */
@@ -1156,6 +1274,20 @@ static void on_request(struct evhttp_request *req, void *arg)
     rng_seed(&x->rng, hash64(seed, sizeof(seed), mh));
     make_ids(x);
     x->fault = sim_pick_fault(x->model, &x->rng);
+    /* Stream stress options (SSE protocols; split and BOM for every stream). */
+    int sse = strcmp(x->proto->frame_end, "\n\n") == 0;
+    const char *v;
+    if (sse && (v = mock_header(x, "x-mock-eol")) != NULL)
+        x->eol = strcasecmp(v, "crlf") == 0 ? 1 : strcasecmp(v, "cr") == 0 ? 2 : 0;
+    if (sse && (v = mock_header(x, "x-mock-comments")) != NULL)
+        x->comments = strcasecmp(v, "true") == 0;
+    if ((v = mock_header(x, "x-mock-bom")) != NULL)
+        x->bom = sse && strcasecmp(v, "true") == 0;
+    if ((v = mock_header(x, "x-mock-split")) != NULL) {
+        int ok_split;
+        uint64_t bytes = parse_u64(v, &ok_split);
+        x->split = ok_split && bytes > 0 && bytes < 1000000 ? (size_t)bytes : 0;
+    }
     const char *forced = mock_header(x, "x-mock-fault");
     if (forced) {
         int f = mock_fault_parse(forced);
@@ -1313,6 +1445,7 @@ int mock_serve(const struct mock_opts *o, struct mock_profile *p, struct corpus 
     for (size_t i = 0; i < p->n; i++)
         s.rt[i].m = &p->models[i];
 
+    s.scratch = evbuffer_new();
     s.http = evhttp_new(s.base);
     evhttp_set_gencb(s.http, on_request, &s);
     evhttp_set_max_body_size(s.http, 64 << 20);
@@ -1327,6 +1460,11 @@ int mock_serve(const struct mock_opts *o, struct mock_profile *p, struct corpus 
         diag_fail(d, "cannot listen on %s:%d: %s", host, o->port, strerror(errno));
         goto out;
     }
+    /* Each part must leave at once, not wait for Nagle's algorithm to
+     * batch it (40 ms stalls against a delayed ACK); Linux passes the
+     * option on to accepted sockets. */
+    int one = 1;
+    setsockopt(evhttp_bound_socket_get_fd(bound), IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     struct sockaddr_storage ss;
     socklen_t sl = sizeof(ss);
     int port = o->port;
@@ -1372,6 +1510,8 @@ out:
     }
     if (s.http)
         evhttp_free(s.http);
+    if (s.scratch)
+        evbuffer_free(s.scratch);
     if (sig_term)
         event_free(sig_term);
     if (sig_int)

@@ -3,7 +3,7 @@
  * first byte picks the separator and quoting; the bytes then go through
  * csv_parse directly and, written to a temporary file, through
  * dataset_load with a mapping that uses an id, a text field, two
- * reference columns, a JSON gold column and a tag. */
+ * reference columns, a JSON gold column, a tag and a length tag. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,6 +61,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct field_map tags[] = { { "domain", "domain" } };
     spec.tags = tags;
     spec.ntags = 1;
+    long bounds[] = { 3, 10 };
+    char *labels[] = { "short", "medium", "long" };
+    struct length_tag lt = { "length", "text", (data[0] & 16) != 0, bounds, 2, labels };
+    if (data[0] & 32) {
+        spec.length_tags = &lt;
+        spec.nlength_tags = 1;
+    }
     struct dataset ds;
     diag_init(&d);
     if (dataset_load(&spec, path, &ds, &d) < 0) {
