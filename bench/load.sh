@@ -46,6 +46,7 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 run() {
     name=$1
     printf '%s\n' "$2" > "$WORK/$name.profile.json"
+    rm -f "$WORK/mock.url"   # start_mock must not find the last mock's line
     start_mock --no-corpus --profile "$WORK/$name.profile.json" --log "$WORK/$name.truth.jsonl"
     renice -n "$NICE" -p "$MOCK_PID" >/dev/null
     cat > "$WORK/$name.config.json" <<EOF

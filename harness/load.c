@@ -41,6 +41,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -498,7 +499,7 @@ static void on_done(struct xfer *x, void *ud)
         L->prog.ok++;
     else
         L->prog.failed++;
-    transport_put(L->t, x);
+    transport_put(L->t[q->tr], x);
     req_free(L, q);
 }
 
@@ -507,7 +508,8 @@ static void start_req(struct load *L, struct req *q)
 {
     struct step *st = &L->steps[q->step];
     const struct lprompt *lp = &L->prompts[q->prompt];
-    struct xfer *x = transport_get(L->t);
+    q->tr = (uint8_t)(L->next_t++ % LOAD_TRANSPORTS);
+    struct xfer *x = transport_get(L->t[q->tr]);
     x->backend = L->b;
     x->headers = L->hdrs;
     x->url = lp->req.url;
@@ -518,7 +520,7 @@ static void start_req(struct load *L, struct req *q)
     L->in_flight++;
     if (L->in_flight > st->in_flight_max)
         st->in_flight_max = L->in_flight;
-    int rc = transport_start(L->t, x);
+    int rc = transport_start(L->t[q->tr], x);
     if (!q->warmup)
         dvec_add(&st->lag, ms_of(x->t_start - q->intended));
     if (rc < 0) {
@@ -579,7 +581,8 @@ static void abort_backlog(struct load *L)
         struct req *q = L->backlog;
         L->backlog = q->next;
         L->backlog_n--;
-        struct xfer *x = transport_get(L->t);
+        q->tr = 0;
+        struct xfer *x = transport_get(L->t[0]);
         x->backend = L->b;
         x->ud = q;
         x->stream = L->prompts[q->prompt].req.stream;
@@ -592,6 +595,26 @@ static void abort_backlog(struct load *L)
 }
 
 /* === one step ============================================================= */
+
+/* Waits at most timeout_ms for any transport to have work (or for one to
+ * need its timeout call), then polls those that do, without waiting. */
+static void poll_all(struct load *L, long timeout_ms)
+{
+    mono_ns entered = clock_mono_ns();
+    if (L->loop_returned && ms_of(entered - L->loop_returned) > L->loop_busy_max_ms)
+        L->loop_busy_max_ms = ms_of(entered - L->loop_returned);
+    for (int k = 0; k < LOAD_TRANSPORTS; k++)
+        timeout_ms = transport_wait_ms(L->t[k], timeout_ms);
+    struct epoll_event ev[LOAD_TRANSPORTS];
+    int n = epoll_wait(L->epfd, ev, LOAD_TRANSPORTS, (int)timeout_ms);
+    L->loop_returned = clock_mono_ns();
+    uint32_t ready = 0;
+    for (int i = 0; i < n; i++)
+        ready |= 1u << ev[i].data.u32;
+    for (int k = 0; k < LOAD_TRANSPORTS; k++)
+        if ((ready >> k & 1) || transport_wait_ms(L->t[k], 1) == 0)
+            transport_poll(L->t[k], 0);
+}
 
 static void check_signals(struct load *L, int *seen)
 {
@@ -606,13 +629,15 @@ static void check_signals(struct load *L, int *seen)
             L->aborted = 1;
             fprintf(stderr, "assay: aborting the requests in flight\n");
             abort_backlog(L);
-            transport_abort_all(L->t, ST_ABORTED, "aborted by a second interrupt");
+            for (int k = 0; k < LOAD_TRANSPORTS; k++)
+                transport_abort_all(L->t[k], ST_ABORTED, "aborted by a second interrupt");
         }
     }
     if (L->fatal && !L->aborted) {
         L->aborted = 1;
         abort_backlog(L);
-        transport_abort_all(L->t, ST_ABORTED, "aborted: results could not be written");
+        for (int k = 0; k < LOAD_TRANSPORTS; k++)
+            transport_abort_all(L->t[k], ST_ABORTED, "aborted: results could not be written");
     }
 }
 
@@ -679,7 +704,7 @@ static void run_step(struct load *L, struct step *st, int *seen)
                 mono_ns wait = t0 + next - clock_mono_ns();
                 timeout = wait <= 0 ? 0 : (long)((wait + 999999) / 1000000);
             }
-            transport_poll(L->t, timeout);
+            poll_all(L, timeout);
             check_signals(L, seen);
             progress_tick(&L->prog, 0);
         }
@@ -710,7 +735,7 @@ static void run_step(struct load *L, struct step *st, int *seen)
             drain_backlog(L);
             if (!issuing && L->in_flight == 0 && !L->backlog)
                 break;
-            transport_poll(L->t, 200);
+            poll_all(L, 200);
             check_signals(L, seen);
             progress_tick(&L->prog, 0);
         }
@@ -758,7 +783,10 @@ static void load_free(struct load *L)
     }
     free(L->freed);
     curl_slist_free_all(L->hdrs);
-    transport_free(L->t);
+    for (int k = 0; k < LOAD_TRANSPORTS; k++)
+        transport_free(L->t[k]);
+    if (L->epfd >= 0)
+        close(L->epfd);
     if (L->have_plan)
         plan_release(&L->plan);
     config_release(&L->cfg);
@@ -862,6 +890,7 @@ int load_execute(const struct load_opts *o)
     struct load LL;
     struct load *L = &LL;
     memset(L, 0, sizeof(*L));
+    L->epfd = -1;
     L->o = o;
     struct diag d;
     diag_init(&d);
@@ -917,6 +946,22 @@ int load_execute(const struct load_opts *o)
             load_free(L);
             return EXIT_INPUT;
         }
+    L->epfd = epoll_create1(EPOLL_CLOEXEC);
+    if (L->epfd < 0) {
+        fprintf(stderr, "assay load: error: cannot create an epoll instance: %s\n",
+                strerror(errno));
+        load_free(L);
+        return EXIT_INPUT;
+    }
+    for (int k = 0; k < LOAD_TRANSPORTS; k++) {
+        L->t[k] = transport_new(L->cap, on_done, L);
+        struct epoll_event ev;
+        memset(&ev, 0, sizeof(ev));
+        ev.events = EPOLLIN;
+        ev.data.u32 = (uint32_t)k;
+        epoll_ctl(L->epfd, EPOLL_CTL_ADD, transport_fd(L->t[k]), &ev);
+    }
+    L->hdrs = transport_headers(L->b);
 
     L->mono0 = clock_mono_ns();
     L->wall0 = clock_wall_ns();
@@ -940,11 +985,9 @@ int load_execute(const struct load_opts *o)
         load_free(L);
         return EXIT_INPUT;
     }
-    L->t = transport_new(L->cap, on_done, L);
-    L->hdrs = transport_headers(L->b);
 
     interrupts = 0;
-    wake_fd = transport_wake_fd(L->t);
+    wake_fd = transport_wake_fd(L->t[0]);
     struct sigaction sa, old_int, old_term;
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_signal;
@@ -974,10 +1017,9 @@ int load_execute(const struct load_opts *o)
         rc = EXIT_INPUT;
     }
     load_print_knee(L);
-    if (transport_max_busy_ms(L->t) > LOOP_STALL_MS)
+    if (L->loop_busy_max_ms > LOOP_STALL_MS)
         fprintf(stderr, "assay load: warning: the event loop stalled for %.1f ms once; "
-                        "latencies near that time may be inflated\n",
-                transport_max_busy_ms(L->t));
+                        "latencies near that time may be inflated\n", L->loop_busy_max_ms);
     printf("results: %s/results.jsonl, steps and knee: %s/run.json (load)\n", L->out, L->out);
     long lo, hi;
     load_find_knee(L, &lo, &hi);
