@@ -265,6 +265,53 @@ static const char *objective_name(enum objective o)
     }
 }
 
+/* Position of name in run.json's backends (array) or suites (object), or
+ * a large number when absent: lists follow the config, not the order in
+ * which requests happened to finish. */
+static size_t config_rank(const cJSON *list, const char *name)
+{
+    size_t i = 0;
+    const cJSON *it;
+    cJSON_ArrayForEach(it, list) {
+        const char *n = cJSON_IsObject(list) ? it->string
+                                             : cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "name"));
+        if (n && strcmp(n, name) == 0)
+            return i;
+        i++;
+    }
+    return (size_t)-1;
+}
+
+static void order_as_configured(const struct run *r, struct decision *dc, double *suite_requests)
+{
+    const cJSON *backends = cJSON_GetObjectItemCaseSensitive(r->meta, "backends");
+    const cJSON *suites = cJSON_GetObjectItemCaseSensitive(r->meta, "suites");
+    /* Insertion sorts: a handful of backends and suites; stable for ties. */
+    for (size_t i = 1; i < dc->n; i++)
+        for (size_t j = i; j > 0 && config_rank(backends, dc->c[j - 1].backend) >
+                                        config_rank(backends, dc->c[j].backend); j--) {
+            struct candidate t = dc->c[j];
+            dc->c[j] = dc->c[j - 1];
+            dc->c[j - 1] = t;
+        }
+    for (size_t i = 1; i < dc->nsuites; i++)
+        for (size_t j = i; j > 0 && config_rank(suites, dc->suites[j - 1]) >
+                                        config_rank(suites, dc->suites[j]); j--) {
+            const char *ts = dc->suites[j];
+            const char *tp = dc->primary[j];
+            int th = dc->higher_is_better[j];
+            double tr = suite_requests[j];
+            dc->suites[j] = dc->suites[j - 1];
+            dc->primary[j] = dc->primary[j - 1];
+            dc->higher_is_better[j] = dc->higher_is_better[j - 1];
+            suite_requests[j] = suite_requests[j - 1];
+            dc->suites[j - 1] = ts;
+            dc->primary[j - 1] = tp;
+            dc->higher_is_better[j - 1] = th;
+            suite_requests[j - 1] = tr;
+        }
+}
+
 int decide(const struct run *r, const struct aggregate *a, const struct constraints *c,
            struct decision *dc, struct diag *d)
 {
@@ -297,6 +344,7 @@ int decide(const struct run *r, const struct aggregate *a, const struct constrai
         }
         suite_requests[s] += (double)g->planned;
     }
+    order_as_configured(r, dc, suite_requests);
     for (size_t f = 0; f < c->nfloors; f++) {
         size_t s;
         for (s = 0; s < dc->nsuites; s++)
@@ -625,7 +673,30 @@ void decision_release(struct decision *dc)
 
 /* === rendering ============================================================ */
 
-static void print_constraints(const struct constraints *c, const struct decision *dc, FILE *f)
+/* Names come from run folders, which may be written by hand: in Markdown
+ * they are escaped (a rotating set of buffers, enough for one fprintf). */
+static const char *nm(const char *name, int md)
+{
+    static char bufs[8][512];
+    static unsigned next;
+    if (!md || !name)
+        return name;
+    char *out = bufs[next++ % 8];
+    size_t k = 0;
+    for (const char *p = name; *p && k + 6 < sizeof(bufs[0]); p++) {
+        if (*p == '<') { memcpy(out + k, "&lt;", 4); k += 4; continue; }
+        if (*p == '>') { memcpy(out + k, "&gt;", 4); k += 4; continue; }
+        if (*p == '&') { memcpy(out + k, "&amp;", 5); k += 5; continue; }
+        if (strchr("\\`*_[]|#", *p))
+            out[k++] = '\\';
+        out[k++] = *p;
+    }
+    out[k] = '\0';
+    return out;
+}
+
+static void print_constraints(const struct constraints *c, const struct decision *dc, int md,
+                              FILE *f)
 {
     int any = 0;
     char a[64], b[64];
@@ -638,7 +709,7 @@ static void print_constraints(const struct constraints *c, const struct decision
         int hib = s < dc->nsuites ? dc->higher_is_better[s] : 1;
         fmt_value(c->floors[i].min, a, sizeof(a));
         SEP();
-        fprintf(f, "%s %s %s %s%s", c->floors[i].suite,
+        fprintf(f, "%s %s %s %s%s", nm(c->floors[i].suite, md),
                 s < dc->nsuites && dc->primary[s] ? dc->primary[s] : "quality", hib ? ">=" : "<=", a,
                 c->use_lower_bound ? " (on the CI bound)" : "");
     }
@@ -674,7 +745,7 @@ static void print_constraints(const struct constraints *c, const struct decision
     }
     for (size_t i = 0; i < c->nattrs; i++) {
         SEP();
-        fprintf(f, "%s = %s", c->attrs[i].key, c->attrs[i].value);
+        fprintf(f, "%s = %s", nm(c->attrs[i].key, md), nm(c->attrs[i].value, md));
     }
     if (!any)
         fputs("none", f);
@@ -682,7 +753,8 @@ static void print_constraints(const struct constraints *c, const struct decision
     fputc('\n', f);
 }
 
-static void print_figures(const struct decision *dc, const struct candidate *cd, FILE *f)
+static void print_figures(const struct decision *dc, const struct candidate *cd, int md,
+                          FILE *f)
 {
     char cost[64], p95[64];
     fmt_usd(cd->cost_per_1k, cost, sizeof(cost));
@@ -691,7 +763,7 @@ static void print_figures(const struct decision *dc, const struct candidate *cd,
     for (size_t s = 0; s < dc->nsuites; s++) {
         char q[32];
         fmt_value(cd->quality[s], q, sizeof(q));
-        fprintf(f, ", %s %s", dc->suites[s], q);
+        fprintf(f, ", %s %s", nm(dc->suites[s], md), q);
     }
 }
 
@@ -702,26 +774,26 @@ void decision_print(const struct decision *dc, const struct constraints *c, int 
     fprintf(f, "%sDecision\n\n", md ? "## " : "");
     fprintf(f, "%sObjective: %s\n", md ? "- " : "", dc->objective_name);
     fprintf(f, "%sConstraints: ", md ? "- " : "");
-    print_constraints(c, dc, f);
+    print_constraints(c, dc, md, f);
     fputc('\n', f);
     if (dc->nranked) {
         const struct candidate *best = &dc->c[dc->ranked[0]];
-        fprintf(f, "%s%s%s%s: ", md ? "**" : "", "Recommended: ", best->backend, md ? "**" : "");
-        print_figures(dc, best, f);
+        fprintf(f, "%s%s%s%s: ", md ? "**" : "", "Recommended: ", nm(best->backend, md), md ? "**" : "");
+        print_figures(dc, best, md, f);
         fprintf(f, "\n%sWhy: it meets every constraint and ranks first of %zu feasible backend%s by the objective",
                 md ? "\n" : "", dc->nranked, dc->nranked == 1 ? "" : "s");
         if (dc->nranked > 1) {
             const struct candidate *next = &dc->c[dc->ranked[1]];
-            fprintf(f, "; next is %s (", next->backend);
-            print_figures(dc, next, f);
+            fprintf(f, "; next is %s (", nm(next->backend, md));
+            print_figures(dc, next, md, f);
             fputc(')', f);
         }
         fputc('.', f);
         fprintf(f, "\n\n%sFeasible backends, best first\n\n", h);
         for (size_t k = 0; k < dc->nranked; k++) {
             const struct candidate *cd = &dc->c[dc->ranked[k]];
-            fprintf(f, "%s%zu. %s: ", md ? "" : "  ", k + 1, cd->backend);
-            print_figures(dc, cd, f);
+            fprintf(f, "%s%zu. %s: ", md ? "" : "  ", k + 1, nm(cd->backend, md));
+            print_figures(dc, cd, md, f);
             fputc('\n', f);
         }
     } else {
@@ -732,7 +804,7 @@ void decision_print(const struct decision *dc, const struct constraints *c, int 
     int first = 1;
     for (size_t i = 0; i < dc->n; i++)
         if (dc->c[i].pareto) {
-            fprintf(f, "%s%s", first ? "" : ", ", dc->c[i].backend);
+            fprintf(f, "%s%s", first ? "" : ", ", nm(dc->c[i].backend, md));
             first = 0;
         }
     fputc('\n', f);
@@ -745,7 +817,7 @@ void decision_print(const struct decision *dc, const struct constraints *c, int 
             const struct candidate *cd = &dc->c[i];
             if (cd->feasible)
                 continue;
-            fprintf(f, "%s%s: %s", bullet, cd->backend, cd->viol[0].text);
+            fprintf(f, "%s%s: %s", bullet, nm(cd->backend, md), cd->viol[0].text);
             if (cd->nviol > 1)
                 fprintf(f, " (and %zu more: ", cd->nviol - 1);
             for (size_t v = 1; v < cd->nviol; v++)
@@ -757,14 +829,14 @@ void decision_print(const struct decision *dc, const struct constraints *c, int 
     for (size_t s = 0; s < dc->nsuites; s++) {
         const struct route *rt = &dc->routes[s];
         if (!rt->backend) {
-            fprintf(f, "%s%s: no backend qualifies\n", bullet, rt->suite);
+            fprintf(f, "%s%s: no backend qualifies\n", bullet, nm(rt->suite, md));
             continue;
         }
         char q[32], cost[64];
         fmt_value(rt->quality, q, sizeof(q));
         fmt_usd(rt->cost_per_1k, cost, sizeof(cost));
-        fprintf(f, "%s%s -> %s (traffic %.0f%%, quality %s, %s per 1k)\n", bullet, rt->suite,
-                rt->backend, 100 * rt->share, q, cost);
+        fprintf(f, "%s%s -> %s (traffic %.0f%%, quality %s, %s per 1k)\n", bullet, nm(rt->suite, md),
+                nm(rt->backend, md), 100 * rt->share, q, cost);
     }
     if (dc->hybrid_feasible) {
         char cost[64];
@@ -778,7 +850,8 @@ void decision_print(const struct decision *dc, const struct constraints *c, int 
         if (dc->nranked) {
             char single[64];
             fmt_usd(dc->c[dc->ranked[0]].cost_per_1k, single, sizeof(single));
-            fprintf(f, " (best single backend %s: %s per 1k)", dc->c[dc->ranked[0]].backend, single);
+            fprintf(f, " (best single backend %s: %s per 1k)", nm(dc->c[dc->ranked[0]].backend, md),
+                    single);
         }
         fprintf(f, "%s\n", dc->hybrid_beats_single ? "; routing per suite is the better answer" : "");
     } else {
@@ -788,10 +861,10 @@ void decision_print(const struct decision *dc, const struct constraints *c, int 
     if (!dc->nrelax)
         fprintf(f, "%sNo single relaxation admits another backend.\n", bullet);
     for (size_t k = 0; k < dc->nrelax; k++)
-        fprintf(f, "%s%s would admit %s\n", bullet, dc->relax[k].text, dc->relax[k].admits);
+        fprintf(f, "%s%s would admit %s\n", bullet, dc->relax[k].text, nm(dc->relax[k].admits, md));
     for (size_t i = 0; i < dc->n; i++)
         if (dc->c[i].cost_note && strstr(dc->c[i].cost_note, "per hour"))
-            fprintf(f, "\nCost of %s: %s.\n", dc->c[i].backend, dc->c[i].cost_note);
+            fprintf(f, "\nCost of %s: %s.\n", nm(dc->c[i].backend, md), dc->c[i].cost_note);
 }
 
 static cJSON *num_or_null(double v)

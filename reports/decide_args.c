@@ -136,8 +136,27 @@ int decide_args_take(struct decide_args *a, int opt, const char *arg, struct dia
     return rc < 0 ? -1 : 1;
 }
 
-int decide_args_apply(const struct decide_args *a, const struct run *r, struct constraints *c,
-                      struct pricing_file **pf, struct diag *d)
+size_t run_reprice(struct run *r, const struct pricing_file *pf)
+{
+    size_t changed = 0;
+    if (!pf)
+        return 0;
+    for (size_t i = 0; i < r->n; i++) {
+        struct rec *x = &r->recs[i];
+        struct pricing p;
+        struct diag d;
+        diag_init(&d);
+        if (pricing_file_get(pf, x->backend, &p, &d) < 0 || !p.set)
+            continue;
+        struct cost c = cost_of_request(&p, x->in_tokens, x->cached_tokens, x->out_tokens);
+        x->cost_usd = c.usd;
+        changed++;
+    }
+    return changed;
+}
+
+int decide_args_apply(const struct decide_args *a, struct run *r, struct constraints *c,
+                      struct pricing_file **pf, size_t *repriced, struct diag *d)
 {
     const struct constraints *f = &a->flags;
     *pf = NULL;
@@ -200,6 +219,9 @@ int decide_args_apply(const struct decide_args *a, const struct run *r, struct c
         if (!*pf)
             return -1;
         c->pricing = *pf;
+        size_t n = run_reprice(r, *pf);
+        if (repriced)
+            *repriced = n;
     }
     return 0;
 }

@@ -185,6 +185,9 @@ static void test_ranking_ties_attributes(void)
     struct aggregate a;
     struct decision dc;
     run_decide(dir, &c, &r, &a, &dc);
+    /* Candidates follow the config's order, not completion order. */
+    CHECK_STR_EQ(dc.c[0].backend, "b-twin");
+    CHECK_STR_EQ(dc.c[3].backend, "premium");
     /* No constraints: all feasible. local's per-hour price: 20 requests
      * per suite, 40 in all, spanning ~190 ms + e2e... its throughput is
      * measured; at 50% utilisation it still costs more than $0 per 1k. */
@@ -302,8 +305,36 @@ static void test_cli(void)
     free(dir);
 }
 
+static void test_markdown_escapes_names(void)
+{
+    const struct spec s[] = {
+        { "<i>odd_name</i>", 0.6, 0.8, 500, 0.002, NOATTR, PRICED },
+    };
+    char *dir = make_run(s, 1);
+    struct constraints c;
+    constraints_init(&c);
+    struct run r;
+    struct aggregate a;
+    struct decision dc;
+    run_decide(dir, &c, &r, &a, &dc);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    decision_print(&dc, &c, 1, mem);
+    fclose(mem);
+    CHECK_CONTAINS(text, "**Recommended: &lt;i&gt;odd\\_name&lt;/i&gt;**");
+    CHECK(strstr(text, "<i>") == NULL);
+    free(text);
+    decision_release(&dc);
+    aggregate_release(&a);
+    run_release(&r);
+    constraints_release(&c);
+    free(dir);
+}
+
 int main(void)
 {
+    test_markdown_escapes_names();
     test_cli();
     char buf[64];
     fmt_thousands(3210.4, 0, buf, sizeof(buf));
