@@ -58,7 +58,7 @@ static void usage(FILE *f)
             "examples:\n"
             "  assay load examples/demo.json --backend fast --rate 5,10,20,40 --duration 20s \\\n"
             "       --synthetic 256:64 --slo ttft=500ms,e2e=4s --bisect\n"
-            "  assay load examples/demo.json --backend dedicated --rate 2,4,8 --poisson \\\n"
+            "  assay load examples/demo.json --backend specialist --rate 2,4,8 --poisson \\\n"
             "       --warmup 10s --suite summarization --slo e2e=3s\n"
             "  assay load examples/demo.json --backend fast --concurrency 1,4,16,64 --requests 200\n",
             LOAD_DEFAULT_BISECT, LOAD_DEFAULT_MAX_IN_FLIGHT);
