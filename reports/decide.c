@@ -28,6 +28,7 @@ void constraints_init(struct constraints *c)
     c->w_cost = 1;
     c->w_latency = 1;
     c->utilisation = 0.5;
+    c->peak_factor = 1;
 }
 
 void constraints_release(struct constraints *c)
@@ -35,6 +36,7 @@ void constraints_release(struct constraints *c)
     free(c->floors);
     free(c->attrs);
     free(c->mix);
+    free(c->knees);
     memset(c, 0, sizeof(*c));
 }
 
@@ -169,6 +171,20 @@ struct pricing decide_pricing(const struct run *r, const struct constraints *c,
 
 /* Cost per request of backend b for suite group g (or pooled), with the
  * per-hour part amortised. */
+static const struct load_knee *knee_of(const struct constraints *c, const char *backend)
+{
+    for (size_t i = 0; i < c->nknees; i++)
+        if (strcmp(c->knees[i].backend, backend) == 0)
+            return &c->knees[i];
+    return NULL;
+}
+
+/* Average demand of the monthly volume times the peak factor, req/s. */
+static double demand_rps(const struct constraints *c)
+{
+    return c->monthly_requests / (30.0 * 24 * 3600) * (c->peak_factor > 0 ? c->peak_factor : 1);
+}
+
 static double request_cost(const struct group *g, const struct group *pooled,
                            const struct pricing *p, const struct constraints *c,
                            const char **note)
@@ -177,6 +193,17 @@ static double request_cost(const struct group *g, const struct group *pooled,
     if (p->per_hour <= 0) {
         *note = p->set ? "per token/request, from reported usage" : "no price configured (cost 0)";
         return per_req;
+    }
+    /* A load run's knee is the rate one instance sustains within the SLO:
+     * a better capacity figure than the evaluation run's throughput. */
+    const struct load_knee *k = knee_of(c, g->backend);
+    if (k && k->found && k->knee_rps > 0 && c->monthly_requests > 0) {
+        double instances = ceil(demand_rps(c) / k->knee_rps);
+        if (instances < 1)
+            instances = 1;
+        *note = "per hour: instances for the monthly volume at the load run's knee (the rate "
+                "that met its SLO), 720 h/month";
+        return per_req + instances * p->per_hour * 720.0 / c->monthly_requests;
     }
     double tput = pooled->throughput_rps;
     if (!(tput > 0)) {
@@ -452,6 +479,19 @@ int decide(const struct run *r, const struct aggregate *a, const struct constrai
             add_violation(cd, what, isnan(v) ? (hib ? -INFINITY : INFINITY) : v,
                           c->floors[f].min, !hib, text);
         }
+        const struct load_knee *kn = knee_of(c, cd->backend);
+        if (kn && c->monthly_requests > 0 && p.per_hour <= 0) {
+            double want = demand_rps(c);
+            char text[512];
+            if (!kn->found) {
+                snprintf(text, sizeof(text), "load: no tested rate met the load SLO (%s)", kn->slo);
+                add_violation(cd, "load capacity", INFINITY, 0, 1, text);
+            } else if (want > kn->knee_rps) {
+                snprintf(text, sizeof(text), "load: demand %.3g req/s > knee %.3g req/s under "
+                         "the load SLO (%s)", want, kn->knee_rps, kn->slo);
+                add_violation(cd, "load capacity", want, kn->knee_rps, 1, text);
+            }
+        }
         check_upper_ms(cd, "p95", cd->p95_ms, c->max_p95_ms);
         check_upper_ms(cd, "p99", cd->p99_ms, c->max_p99_ms);
         check_upper_ms(cd, "TTFT p95", cd->ttft_p95_ms, c->max_ttft_p95_ms);
@@ -617,7 +657,12 @@ int decide(const struct run *r, const struct aggregate *a, const struct constrai
             if (strcmp(dc->relax[k].what, v->what) == 0)
                 break;
         char text[512], m[64], l[64];
-        if (strcmp(v->what, "error rate") == 0) {
+        if (strcmp(v->what, "load capacity") == 0) {
+            double volume = v->limit * 30.0 * 24 * 3600 / (c->peak_factor > 0 ? c->peak_factor : 1);
+            fmt_thousands(volume, 0, m, sizeof(m));
+            fmt_thousands(c->monthly_requests, 0, l, sizeof(l));
+            snprintf(text, sizeof(text), "lower the monthly volume to %s requests (from %s)", m, l);
+        } else if (strcmp(v->what, "error rate") == 0) {
             snprintf(text, sizeof(text), "raise max error rate to %.1f%% (from %.1f%%)",
                      100 * v->measured, 100 * v->limit);
         } else if (strncmp(v->what, "quality:", 8) == 0) {
@@ -1016,13 +1061,60 @@ int constraints_set_objective(struct constraints *c, const char *name, struct di
     return 0;
 }
 
+int constraints_add_load(struct constraints *c, const char *dir, struct diag *d)
+{
+    char *path = xasprintf("%s/run.json", dir);
+    cJSON *meta = json_load_file(path, d);
+    if (!meta) {
+        free(path);
+        return -1;
+    }
+    const cJSON *load = cJSON_GetObjectItemCaseSensitive(meta, "load");
+    const char *backend = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(load, "backend"));
+    const cJSON *knee = cJSON_GetObjectItemCaseSensitive(load, "knee");
+    int rc = 0;
+    if (!cJSON_IsObject(load) || !backend || !cJSON_IsObject(knee)) {
+        rc = diag_fail_at(d, path, 0, "load", "missing: not a folder written by assay load");
+    } else {
+        c->knees = xrealloc(c->knees, (c->nknees + 1) * sizeof(*c->knees));
+        struct load_knee *k = &c->knees[c->nknees++];
+        memset(k, 0, sizeof(*k));
+        snprintf(k->backend, sizeof(k->backend), "%s", backend);
+        k->found = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(knee, "found"));
+        const cJSON *rps = cJSON_GetObjectItemCaseSensitive(knee, "rate_rps");
+        k->knee_rps = cJSON_IsNumber(rps) ? rps->valuedouble : 0;
+        /* The SLO as "ttft p95 <= 500 ms, ..." from its JSON. */
+        const cJSON *slo = cJSON_GetObjectItemCaseSensitive(load, "slo"), *it;
+        size_t used = 0;
+        cJSON_ArrayForEach(it, slo) {
+            char val[64];
+            if (cJSON_IsNumber(it))
+                snprintf(val, sizeof(val), "%g", it->valuedouble);
+            else if (cJSON_IsString(it))
+                snprintf(val, sizeof(val), "%s", it->valuestring);
+            else
+                continue;
+            int w = snprintf(k->slo + used, sizeof(k->slo) - used, "%s%s %s", used ? ", " : "",
+                             it->string, val);
+            if (w < 0 || (size_t)w >= sizeof(k->slo) - used)
+                break;
+            used += (size_t)w;
+        }
+        if (!used)
+            snprintf(k->slo, sizeof(k->slo), "as run");
+    }
+    cJSON_Delete(meta);
+    free(path);
+    return rc;
+}
+
 int constraints_from_json(const cJSON *obj, const char *file, const char *path,
                           struct constraints *c, struct diag *d)
 {
     static const char *const keys[] = {
         "min_quality", "use_lower_bound", "max_p95_ms", "max_p99_ms", "max_ttft_p95_ms",
         "max_error_rate", "max_cost_per_1k", "max_monthly_usd", "monthly_requests", "require",
-        "objective", "weights", "mix", "utilisation", NULL,
+        "objective", "weights", "mix", "utilisation", "peak_factor", NULL,
     };
     if (!cJSON_IsObject(obj))
         return diag_fail_at(d, file, 0, path, "expected an object");
@@ -1051,6 +1143,7 @@ int constraints_from_json(const cJSON *obj, const char *file, const char *path,
     rc |= jv_number(obj, "max_monthly_usd", file, path, 0, 0, DBL_MAX, &c->max_monthly_usd, d);
     rc |= jv_number(obj, "monthly_requests", file, path, 0, 0, DBL_MAX, &c->monthly_requests, d);
     rc |= jv_number(obj, "utilisation", file, path, 0, 1e-6, 1, &c->utilisation, d);
+    rc |= jv_number(obj, "peak_factor", file, path, 0, 1, 1000, &c->peak_factor, d);
     rc |= jv_object(obj, "require", file, path, 0, &req, d);
     cJSON_ArrayForEach(it, req) {
         char buf[64];

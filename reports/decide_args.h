@@ -30,6 +30,9 @@ struct decide_args {
     int lower_bound;                /* -1 not given, else 0/1 */
     int objective_set, weights_set;
     double utilisation;             /* NAN = not given */
+    const char **loads;             /* --load folders (borrowed from argv), owned array */
+    size_t nloads;
+    double peak_factor;             /* NAN = not given */
 };
 
 void decide_args_init(struct decide_args *a);
