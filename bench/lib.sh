@@ -19,6 +19,9 @@ trap 'stop_mock; rm -rf "$WORK"' EXIT INT TERM
 
 # start_mock ARGS...: starts `assay mock --port 0 ARGS`, sets MOCK_URL.
 start_mock() {
+    # Removed first: the shell truncates it in the child, which may run
+    # after the wait loop below has read a previous mock's URL.
+    rm -f "$WORK/mock.url"
     "$ASSAY" mock --port 0 "$@" >"$WORK/mock.url" 2>"$WORK/mock.err" &
     MOCK_PID=$!
     i=0
