@@ -637,6 +637,8 @@ int summary_write(const struct run *r, const char *path, struct diag *d)
         cJSON_AddStringToObject(o, "item", x->item);
         cJSON_AddStringToObject(o, "backend", x->backend);
         cJSON_AddNumberToObject(o, "repeat", x->repeat);
+        if (x->step >= 0)   /* part of a record's identity (load steps) */
+            cJSON_AddNumberToObject(o, "step", x->step);
         cJSON_AddStringToObject(o, "status", x->status);
         if (x->cached)
             cJSON_AddBoolToObject(o, "cached", 1);
