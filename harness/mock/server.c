@@ -32,6 +32,7 @@
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
+#include <event2/listener.h>
 #include <event2/util.h>
 #include <math.h>
 #include <openssl/ssl.h>
@@ -1419,6 +1420,36 @@ static struct bufferevent *tls_bevcb(struct event_base *base, void *arg)
                                           BEV_OPT_CLOSE_ON_FREE);
 }
 
+/* evhttp_bind_socket listens with a backlog of 128: two thousand clients
+ * connecting at once overflow it, and the dropped SYNs come back a second
+ * later (the SYN retransmit timeout), which is a second of TTFT the mock
+ * did not plan. So the listener is ours, with the largest backlog the
+ * kernel allows (net.core.somaxconn caps it). */
+static struct evhttp_bound_socket *listen_on(struct mock_server *s, const char *host, int port)
+{
+    char service[16];
+    snprintf(service, sizeof(service), "%d", port);
+    struct evutil_addrinfo hints, *ai = NULL;
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = EVUTIL_AI_PASSIVE;
+    if (evutil_getaddrinfo(host, service, &hints, &ai) != 0 || !ai) {
+        errno = EADDRNOTAVAIL;
+        return NULL;
+    }
+    struct evconnlistener *l = evconnlistener_new_bind(
+        s->base, NULL, NULL, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_EXEC,
+        65535, ai->ai_addr, (int)ai->ai_addrlen);
+    evutil_freeaddrinfo(ai);
+    if (!l)
+        return NULL;
+    struct evhttp_bound_socket *bound = evhttp_bind_listener(s->http, l);
+    if (!bound)
+        evconnlistener_free(l);
+    return bound;
+}
+
 int mock_serve(const struct mock_opts *o, struct mock_profile *p, struct corpus *c,
                mock_listen_fn *on_listen, void *ud, struct diag *d)
 {
@@ -1454,8 +1485,7 @@ int mock_serve(const struct mock_opts *o, struct mock_profile *p, struct corpus 
     if (s.ssl)
         evhttp_set_bevcb(s.http, tls_bevcb, &s);
     const char *host = o->host ? o->host : "127.0.0.1";
-    struct evhttp_bound_socket *bound = evhttp_bind_socket_with_handle(s.http, host,
-                                                                       (ev_uint16_t)o->port);
+    struct evhttp_bound_socket *bound = listen_on(&s, host, o->port);
     if (!bound) {
         diag_fail(d, "cannot listen on %s:%d: %s", host, o->port, strerror(errno));
         goto out;
