@@ -177,26 +177,26 @@ static char *digits(char *end, unsigned long long a)
     return end;
 }
 
-void jsonw_int(struct jsonw *w, long long v)
+void json_int(struct buf *b, long long v)
 {
-    char s[24];   /* comma, sign, 20 digits */
+    char s[24];   /* sign and 20 digits */
     unsigned long long a = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
     char *p = digits(s + sizeof(s), a);
     if (v < 0)
         *--p = '-';
-    if (need_comma(w))
-        *--p = ',';
-    buf_add(w->b, p, (size_t)(s + sizeof(s) - p));
+    buf_add(b, p, (size_t)(s + sizeof(s) - p));
 }
 
-void jsonw_fixed3(struct jsonw *w, double v)
+static void number_text(struct buf *b, double d);
+
+void json_fixed3(struct buf *b, double v)
 {
-    if (!isfinite(v) || fabs(v) >= 9e15) {
-        if (!isfinite(v)) {
-            jsonw_null(w);
-            return;
-        }
-        jsonw_double(w, v);   /* beyond exact millis: no fixed form */
+    if (!isfinite(v)) {
+        buf_add(b, "null", 4);
+        return;
+    }
+    if (fabs(v) >= 9e15) {
+        number_text(b, v);   /* past exact milliseconds: no fixed form */
         return;
     }
     long long m = llround(v * 1000.0);
@@ -216,9 +216,19 @@ void jsonw_fixed3(struct jsonw *w, double v)
     p = digits(p, ip);
     if (m < 0)
         *--p = '-';
-    if (need_comma(w))
-        *--p = ',';
-    buf_add(w->b, p, (size_t)(end - p));
+    buf_add(b, p, (size_t)(end - p));
+}
+
+void jsonw_int(struct jsonw *w, long long v)
+{
+    sep(w);
+    json_int(w->b, v);
+}
+
+void jsonw_fixed3(struct jsonw *w, double v)
+{
+    sep(w);
+    json_fixed3(w->b, v);
 }
 
 /* cJSON's print_number (1.7.15): %1.15g, or %1.17g when that does not

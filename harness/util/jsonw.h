@@ -54,7 +54,11 @@ void jsonw_sig(struct jsonw *w, double v, int sig);
 /* A cJSON value (e.g. what a scorer filled), printed as cJSON would. */
 void jsonw_cjson(struct jsonw *w, const cJSON *v);
 
-/* s as a JSON string literal, quotes included (cJSON's escapes). */
+/* Bare JSON text, for callers that lay out their own (the mock's replies
+ * and log): s as a string literal, quotes included (cJSON's escapes); an
+ * integer; a number as jsonw_fixed3 writes it. */
 void json_escape(struct buf *b, const char *s, size_t n);
+void json_int(struct buf *b, long long v);
+void json_fixed3(struct buf *b, double v);
 
 #endif
