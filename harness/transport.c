@@ -20,6 +20,16 @@
  * or gathers the body (non-stream answers and errors). Everything else
  * (classification, parsing a whole body) happens at CURLMSG_DONE.
  *
+ * Receive times are the kernel's, not the loop's: every socket gets
+ * SO_TIMESTAMPNS, and before a readable socket is handed to libcurl a
+ * one-byte MSG_PEEK reads the software receive timestamp of the bytes
+ * waiting there (for bytes that arrived in several packets and were
+ * merged, the newest one's). The write callback uses that time. Reading
+ * the clock in the callback instead measured when the loop got round to
+ * the socket: with thousands of streams, after every other socket of a
+ * round and any work done in between, and after any time the process
+ * was not scheduled at all (tens of milliseconds on a loaded machine).
+ *
  * What a failure becomes (docs/records.md statuses):
  *   HTTP error answer      -> classify_http (http_error retryable / refused)
  *   in-band error          -> the adapter's classification
@@ -43,6 +53,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #define MAX_LINE (4u << 20)          /* one SSE line / NDJSON line */
@@ -67,6 +78,9 @@ struct transport {
     mono_ns poll_returned;           /* when the last poll returned; 0 before */
     double max_busy_ms;
     double stalled_ms;               /* summed rounds that kept the loop away > 50 ms */
+    mono_ns *rx;                     /* per descriptor: receive time of its waiting bytes, 0 = none */
+    size_t rx_cap;
+    int64_t wall_to_mono;            /* this round's CLOCK_MONOTONIC - CLOCK_REALTIME */
 };
 
 static int on_sse_event(const char *type, const char *data, size_t n, void *ud, struct diag *d)
@@ -87,7 +101,12 @@ static int on_ndjson_line(const char *line, size_t n, void *ud, struct diag *d)
 static int on_socket(CURL *easy, curl_socket_t s, int what, void *userp, void *socketp)
 {
     struct transport *t = userp;
-    (void)easy;
+    /* libcurl calls this for each transfer that starts to use a socket
+     * (a reused connection too): the transfer's socket, for its receive
+     * times. */
+    struct xfer *x = NULL;
+    if (easy && curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&x) == CURLE_OK && x)
+        x->sock = what == CURL_POLL_REMOVE ? (x->sock == s ? -1 : x->sock) : s;
     intptr_t had = (intptr_t)socketp;   /* 0 = not registered, else 0x100 | events */
     if (what == CURL_POLL_REMOVE) {
         if (had)
@@ -106,6 +125,55 @@ static int on_socket(CURL *easy, curl_socket_t s, int what, void *userp, void *s
         epoll_ctl(t->epfd, EPOLL_CTL_ADD, s, &ev);
     curl_multi_assign(t->multi, s, (void *)(intptr_t)(0x100 | events));
     return 0;
+}
+
+/* libcurl: a new socket; ask for receive timestamps on it. */
+static int on_sockopt(void *ud, curl_socket_t s, curlsocktype purpose)
+{
+    (void)ud;
+    int one = 1;
+    if (purpose == CURLSOCKTYPE_IPCXN)
+        setsockopt(s, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one));
+    return CURL_SOCKOPT_OK;   /* without timestamps, reads are timed by the clock */
+}
+
+/* The kernel's receive time (CLOCK_MONOTONIC) of the bytes waiting on s,
+ * or 0 if there are none or no timestamp came with them. */
+static mono_ns waiting_since(const struct transport *t, int s)
+{
+    char byte;
+    char ctl[CMSG_SPACE(sizeof(struct timespec))];
+    struct iovec v = { &byte, 1 };
+    struct msghdr m;
+    memset(&m, 0, sizeof(m));
+    m.msg_iov = &v;
+    m.msg_iovlen = 1;
+    m.msg_control = ctl;
+    m.msg_controllen = sizeof(ctl);
+    if (recvmsg(s, &m, MSG_PEEK | MSG_DONTWAIT) <= 0)
+        return 0;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_TIMESTAMPNS) {
+            struct timespec ts;
+            memcpy(&ts, CMSG_DATA(c), sizeof(ts));
+            return (mono_ns)ts.tv_sec * 1000000000 + ts.tv_nsec + t->wall_to_mono;
+        }
+    }
+    return 0;
+}
+
+static void rx_set(struct transport *t, int s, mono_ns when)
+{
+    if (s < 0)
+        return;
+    if ((size_t)s >= t->rx_cap) {
+        if (!when)
+            return;
+        size_t old = t->rx_cap;
+        XGROW(t->rx, t->rx_cap, (size_t)s + 1);
+        memset(t->rx + old, 0, (t->rx_cap - old) * sizeof(*t->rx));
+    }
+    t->rx[s] = when;
 }
 
 /* libcurl: call curl_multi_socket_action(TIMEOUT) in timeout_ms (-1: never). */
@@ -168,6 +236,7 @@ void transport_free(struct transport *t)
     for (size_t i = 0; i < t->nfree; i++)
         xfer_free(t->free[i]);
     free(t->free);
+    free(t->rx);
     curl_multi_cleanup(t->multi);
     if (t->wake[0] >= 0) {
         close(t->wake[0]);
@@ -329,6 +398,12 @@ static size_t on_write(char *p, size_t size, size_t n, void *ud)
 {
     mono_ns now = clock_mono_ns();   /* before any parsing */
     struct xfer *x = ud;
+    const struct transport *t = x->t;
+    if (x->sock >= 0 && (size_t)x->sock < t->rx_cap) {
+        mono_ns rx = t->rx[x->sock];   /* when the kernel had these bytes (transport_poll) */
+        if (rx && rx <= now && rx >= x->t_start)
+            now = rx;
+    }
     if (!x->mode)
         decide_mode(x);
     return take_bytes(x, now, p, size * n);
@@ -351,6 +426,7 @@ int transport_start(struct transport *t, struct xfer *x)
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_write);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
     curl_easy_setopt(e, CURLOPT_PRIVATE, x);
+    curl_easy_setopt(e, CURLOPT_SOCKOPTFUNCTION, on_sockopt);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->curl_err);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
@@ -368,6 +444,7 @@ int transport_start(struct transport *t, struct xfer *x)
     if (b->tls_ca_file)
         curl_easy_setopt(e, CURLOPT_CAINFO, b->tls_ca_file);
     x->t = t;
+    x->sock = -1;
     x->t_start = clock_mono_ns();
     CURLMcode mc = curl_multi_add_handle(t->multi, e);
     if (mc != CURLM_OK) {
@@ -603,9 +680,11 @@ int transport_poll(struct transport *t, long timeout_ms)
     struct epoll_event ev[256];
     int n = epoll_wait(t->epfd, ev, 256, (int)timeout_ms);
     t->poll_returned = clock_mono_ns();
+    t->wall_to_mono = t->poll_returned - clock_wall_ns();
     int running = 0;
     for (int i = 0; i < n; i++) {
-        if (ev[i].data.fd == t->wake[0]) {
+        int fd = ev[i].data.fd;
+        if (fd == t->wake[0]) {
             char drain[64];
             while (read(t->wake[0], drain, sizeof(drain)) > 0)
                 ;
@@ -614,7 +693,10 @@ int transport_poll(struct transport *t, long timeout_ms)
         int flags = (ev[i].events & EPOLLIN ? CURL_CSELECT_IN : 0) |
                     (ev[i].events & EPOLLOUT ? CURL_CSELECT_OUT : 0) |
                     (ev[i].events & (EPOLLERR | EPOLLHUP) ? CURL_CSELECT_ERR : 0);
-        curl_multi_socket_action(t->multi, ev[i].data.fd, flags, &running);
+        if (flags == CURL_CSELECT_IN)
+            rx_set(t, fd, waiting_since(t, fd));
+        curl_multi_socket_action(t->multi, fd, flags, &running);
+        rx_set(t, fd, 0);
     }
     if (t->curl_deadline && clock_mono_ns() >= t->curl_deadline) {
         t->curl_deadline = 0;

@@ -61,6 +61,7 @@ struct xfer {
     int mode;                           /* 0 undecided, 1 stream, 2 body */
     int answer_done;                    /* the adapter said the answer is complete */
     int cut;                            /* stopped by us: timeout, abort, parse error */
+    int sock;                           /* the socket libcurl reads it from, -1 unknown */
     struct diag parse_diag;
     char curl_err[CURL_ERROR_SIZE];
     struct xfer *prev, *next;           /* active list */
