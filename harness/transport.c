@@ -14,6 +14,15 @@
  * multi handle's connection cache keeps connections alive between
  * requests, and HTTP/2 is used where the server offers it (ALPN).
  *
+ * Transfers are spread over several multi handles (shards) of at most
+ * SHARD_XFERS xfers each, all on the one epoll set. Why: libcurl 7.88
+ * walks every connection to the host for each new transfer (looking for
+ * one to reuse) and every cached connection when a transfer is removed:
+ * O(connections) per request, so two thousand streams cost four million
+ * steps (cache misses) at start and at the end, a 300 ms stall of the
+ * loop. A shard bounds each walk; an xfer stays in its shard, so its
+ * connections are reused as before.
+ *
  * Callbacks only move state: the header callback keeps the raw lines of
  * the last response; the write callback takes the time first, then either
  * feeds the stream parser (2xx answer to a streaming request, not JSON)
@@ -62,9 +71,22 @@
 #define MAX_HEADERS (64u << 10)
 #define SWEEP_NS 100000000LL         /* timeout sweep every 100 ms: O(in flight), and
                                         first-token/idle timeouts need no finer grain */
+#define SHARD_XFERS 64               /* xfers per multi handle (see the top) */
+#define WAKE_TAG UINT32_MAX          /* epoll tag of the wake pipe */
+
+/* One multi handle and what libcurl told it. An epoll event carries the
+ * shard's index (high 32 bits) and the socket (low 32 bits). */
+struct shard {
+    struct transport *t;
+    CURLM *multi;
+    uint32_t index;
+    long nxfers;                     /* xfers created in this shard */
+    mono_ns curl_deadline;           /* when libcurl wants a timeout call; 0 = none */
+};
 
 struct transport {
-    CURLM *multi;
+    struct shard *shards;
+    size_t nshards;
     xfer_done_fn *done;
     void *ud;
     struct xfer *active;             /* doubly linked */
@@ -73,7 +95,6 @@ struct transport {
     size_t nfree, free_cap;
     int wake[2];
     int epfd;
-    mono_ns curl_deadline;           /* when libcurl wants a timeout call; 0 = none */
     mono_ns last_sweep;
     mono_ns poll_returned;           /* when the last poll returned; 0 before */
     double max_busy_ms;
@@ -100,7 +121,8 @@ static int on_ndjson_line(const char *line, size_t n, void *ud, struct diag *d)
  * system call. */
 static int on_socket(CURL *easy, curl_socket_t s, int what, void *userp, void *socketp)
 {
-    struct transport *t = userp;
+    struct shard *sh = userp;
+    struct transport *t = sh->t;
     /* libcurl calls this for each transfer that starts to use a socket
      * (a reused connection too): the transfer's socket, for its receive
      * times. */
@@ -111,7 +133,7 @@ static int on_socket(CURL *easy, curl_socket_t s, int what, void *userp, void *s
     if (what == CURL_POLL_REMOVE) {
         if (had)
             epoll_ctl(t->epfd, EPOLL_CTL_DEL, s, NULL);
-        curl_multi_assign(t->multi, s, NULL);
+        curl_multi_assign(sh->multi, s, NULL);
         return 0;
     }
     uint32_t events = (what & CURL_POLL_IN ? EPOLLIN : 0) | (what & CURL_POLL_OUT ? EPOLLOUT : 0);
@@ -120,10 +142,10 @@ static int on_socket(CURL *easy, curl_socket_t s, int what, void *userp, void *s
     struct epoll_event ev;
     memset(&ev, 0, sizeof(ev));
     ev.events = events;
-    ev.data.fd = s;
+    ev.data.u64 = (uint64_t)sh->index << 32 | (uint32_t)s;
     if (epoll_ctl(t->epfd, had ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, s, &ev) < 0 && errno == ENOENT)
         epoll_ctl(t->epfd, EPOLL_CTL_ADD, s, &ev);
-    curl_multi_assign(t->multi, s, (void *)(intptr_t)(0x100 | events));
+    curl_multi_assign(sh->multi, s, (void *)(intptr_t)(0x100 | events));
     return 0;
 }
 
@@ -179,33 +201,42 @@ static void rx_set(struct transport *t, int s, mono_ns when)
 /* libcurl: call curl_multi_socket_action(TIMEOUT) in timeout_ms (-1: never). */
 static int on_timer(CURLM *multi, long timeout_ms, void *userp)
 {
-    struct transport *t = userp;
+    struct shard *sh = userp;
     (void)multi;
-    t->curl_deadline = timeout_ms < 0 ? 0 : clock_mono_ns() + timeout_ms * 1000000LL;
+    sh->curl_deadline = timeout_ms < 0 ? 0 : clock_mono_ns() + timeout_ms * 1000000LL;
     return 0;
 }
 
 struct transport *transport_new(long max_active, xfer_done_fn *done, void *ud)
 {
     struct transport *t = xcalloc(1, sizeof(*t));
-    t->multi = curl_multi_init();
     t->epfd = epoll_create1(EPOLL_CLOEXEC);
-    curl_multi_setopt(t->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
-    curl_multi_setopt(t->multi, CURLMOPT_SOCKETDATA, t);
-    curl_multi_setopt(t->multi, CURLMOPT_TIMERFUNCTION, on_timer);
-    curl_multi_setopt(t->multi, CURLMOPT_TIMERDATA, t);
     t->done = done;
     t->ud = ud;
-    long conns = max_active * 2 + 16;
-    curl_multi_setopt(t->multi, CURLMOPT_MAXCONNECTS, conns);
-    curl_multi_setopt(t->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
+    if (max_active < 1)
+        max_active = 1;
+    t->nshards = (size_t)((max_active + SHARD_XFERS - 1) / SHARD_XFERS);
+    t->shards = xcalloc(t->nshards, sizeof(*t->shards));
+    for (size_t i = 0; i < t->nshards; i++) {
+        struct shard *sh = &t->shards[i];
+        sh->t = t;
+        sh->index = (uint32_t)i;
+        sh->multi = curl_multi_init();
+        curl_multi_setopt(sh->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+        curl_multi_setopt(sh->multi, CURLMOPT_SOCKETDATA, sh);
+        curl_multi_setopt(sh->multi, CURLMOPT_TIMERFUNCTION, on_timer);
+        curl_multi_setopt(sh->multi, CURLMOPT_TIMERDATA, sh);
+        long per = max_active < SHARD_XFERS ? max_active : SHARD_XFERS;
+        curl_multi_setopt(sh->multi, CURLMOPT_MAXCONNECTS, per * 2 + 16);
+        curl_multi_setopt(sh->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
+    }
     if (pipe2(t->wake, O_CLOEXEC | O_NONBLOCK) < 0) {
         t->wake[0] = t->wake[1] = -1;
     } else {
         struct epoll_event ev;
         memset(&ev, 0, sizeof(ev));
         ev.events = EPOLLIN;
-        ev.data.fd = t->wake[0];
+        ev.data.u64 = (uint64_t)WAKE_TAG << 32 | (uint32_t)t->wake[0];
         epoll_ctl(t->epfd, EPOLL_CTL_ADD, t->wake[0], &ev);
     }
     return t;
@@ -229,7 +260,7 @@ void transport_free(struct transport *t)
         return;
     while (t->active) {
         struct xfer *x = t->active;
-        curl_multi_remove_handle(t->multi, x->easy);
+        curl_multi_remove_handle(x->shard->multi, x->easy);
         t->active = x->next;
         xfer_free(x);
     }
@@ -237,7 +268,9 @@ void transport_free(struct transport *t)
         xfer_free(t->free[i]);
     free(t->free);
     free(t->rx);
-    curl_multi_cleanup(t->multi);
+    for (size_t i = 0; i < t->nshards; i++)
+        curl_multi_cleanup(t->shards[i].multi);
+    free(t->shards);
     if (t->wake[0] >= 0) {
         close(t->wake[0]);
         close(t->wake[1]);
@@ -280,6 +313,12 @@ struct xfer *transport_get(struct transport *t)
     } else {
         x = xcalloc(1, sizeof(*x));
         x->t = t;
+        struct shard *least = &t->shards[0];   /* the xfer's shard for life */
+        for (size_t i = 1; i < t->nshards; i++)
+            if (t->shards[i].nxfers < least->nxfers)
+                least = &t->shards[i];
+        x->shard = least;
+        least->nxfers++;
         x->easy = curl_easy_init();
         reply_init(&x->reply);
         buf_init(&x->body_in, MAX_BODY);
@@ -446,7 +485,7 @@ int transport_start(struct transport *t, struct xfer *x)
     x->t = t;
     x->sock = -1;
     x->t_start = clock_mono_ns();
-    CURLMcode mc = curl_multi_add_handle(t->multi, e);
+    CURLMcode mc = curl_multi_add_handle(x->shard->multi, e);
     if (mc != CURLM_OK) {
         reply_fail(&x->reply, ST_TRANSPORT_ERROR, 1, "cannot start the request: %s",
                    curl_multi_strerror(mc));
@@ -586,7 +625,7 @@ static void conclude(struct xfer *x, CURLcode rc, const char *ct_given)
 
 static void finish_xfer(struct transport *t, struct xfer *x, CURLcode rc)
 {
-    curl_multi_remove_handle(t->multi, x->easy);
+    curl_multi_remove_handle(x->shard->multi, x->easy);
     unlink_active(t, x);
     x->t_done = clock_mono_ns();
     if (!x->t_last_byte)
@@ -641,12 +680,12 @@ void transport_replay(struct xfer *x, long status, const char *content_type,
     conclude(x, taken == body_len ? CURLE_OK : CURLE_WRITE_ERROR, content_type);
 }
 
-static int collect_done(struct transport *t)
+static int collect_done(struct transport *t, struct shard *sh)
 {
     int finished = 0;
     CURLMsg *m;
     int left;
-    while ((m = curl_multi_info_read(t->multi, &left))) {
+    while ((m = curl_multi_info_read(sh->multi, &left))) {
         if (m->msg != CURLMSG_DONE)
             continue;
         struct xfer *x = NULL;
@@ -671,8 +710,11 @@ int transport_poll(struct transport *t, long timeout_ms)
         timeout_ms = 0;
     if (t->nactive && timeout_ms > SWEEP_NS / 1000000)
         timeout_ms = SWEEP_NS / 1000000;
-    if (t->curl_deadline) {
-        mono_ns left = t->curl_deadline - entered;
+    for (size_t i = 0; i < t->nshards; i++) {
+        mono_ns due = t->shards[i].curl_deadline;
+        if (!due)
+            continue;
+        mono_ns left = due - entered;
         long ms = left <= 0 ? 0 : (long)((left + 999999) / 1000000);
         if (ms < timeout_ms)
             timeout_ms = ms;
@@ -683,8 +725,9 @@ int transport_poll(struct transport *t, long timeout_ms)
     t->wall_to_mono = t->poll_returned - clock_wall_ns();
     int running = 0;
     for (int i = 0; i < n; i++) {
-        int fd = ev[i].data.fd;
-        if (fd == t->wake[0]) {
+        uint32_t tag = (uint32_t)(ev[i].data.u64 >> 32);
+        int fd = (int)(uint32_t)ev[i].data.u64;
+        if (tag == WAKE_TAG) {
             char drain[64];
             while (read(t->wake[0], drain, sizeof(drain)) > 0)
                 ;
@@ -695,15 +738,21 @@ int transport_poll(struct transport *t, long timeout_ms)
                     (ev[i].events & (EPOLLERR | EPOLLHUP) ? CURL_CSELECT_ERR : 0);
         if (flags == CURL_CSELECT_IN)
             rx_set(t, fd, waiting_since(t, fd));
-        curl_multi_socket_action(t->multi, fd, flags, &running);
+        curl_multi_socket_action(t->shards[tag].multi, fd, flags, &running);
         rx_set(t, fd, 0);
     }
-    if (t->curl_deadline && clock_mono_ns() >= t->curl_deadline) {
-        t->curl_deadline = 0;
-        curl_multi_socket_action(t->multi, CURL_SOCKET_TIMEOUT, 0, &running);
-    }
-    int finished = collect_done(t);
     mono_ns now = clock_mono_ns();
+    for (size_t i = 0; i < t->nshards; i++) {
+        struct shard *sh = &t->shards[i];
+        if (sh->curl_deadline && now >= sh->curl_deadline) {
+            sh->curl_deadline = 0;
+            curl_multi_socket_action(sh->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+        }
+    }
+    int finished = 0;
+    for (size_t i = 0; i < t->nshards; i++)
+        finished += collect_done(t, &t->shards[i]);
+    now = clock_mono_ns();
     if (t->nactive && now - t->last_sweep >= SWEEP_NS) {
         t->last_sweep = now;
         sweep(t, now);

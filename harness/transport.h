@@ -29,6 +29,7 @@
 #include "harness/util/clock.h"
 
 struct transport;
+struct shard;
 struct sse;
 struct ndjson;
 
@@ -54,6 +55,7 @@ struct xfer {
 
     /* Private to the transport. */
     struct transport *t;
+    struct shard *shard;                /* the multi handle it runs on, for life */
     CURL *easy;
     struct sse *sse;
     struct ndjson *nd;
