@@ -239,6 +239,11 @@ static void number_text(struct buf *b, double d)
     int n;
     if (isnan(d) || isinf(d)) {
         n = snprintf(s, sizeof(s), "null");
+    } else if (fabs(d) < 1e15 && d == (double)(long long)d && !(d == 0 && signbit(d))) {
+        /* An integer below 1e15 is what %1.15g prints it as, and reads
+         * back exactly: no printf, no strtod (most numbers of a request). */
+        json_int(b, (long long)d);
+        return;
     } else {
         n = snprintf(s, sizeof(s), "%1.15g", d);
         double back = strtod(s, NULL);
@@ -259,6 +264,10 @@ void jsonw_sig(struct jsonw *w, double v, int sig)
 {
     if (!isfinite(v)) {
         jsonw_null(w);
+        return;
+    }
+    if (v == 0 && !signbit(v)) {
+        jsonw_int(w, 0);   /* "%g" of 0: the common no-charge amount, without printf */
         return;
     }
     char s[40];
