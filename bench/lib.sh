@@ -19,6 +19,9 @@ trap 'stop_mock; [ -n "${KEEP:-}" ] && echo "kept $WORK" >&2 || rm -rf "$WORK"' 
 
 # start_mock ARGS...: starts `assay mock --port 0 ARGS`, sets MOCK_URL.
 start_mock() {
+    # Removed first: the shell truncates it in the child, which may run
+    # after the wait loop below has read a previous mock's URL.
+    rm -f "$WORK/mock.url"
     "$ASSAY" mock --port 0 "$@" >"$WORK/mock.url" 2>"$WORK/mock.err" &
     MOCK_PID=$!
     export MOCK_PID
@@ -38,8 +41,6 @@ start_mock() {
     export MOCK_URL MOCK_API_KEY
 }
 
-# proc_ticks PID: CPU ticks (user + system, 1/CLK_TCK s) PID has used.
-proc_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 # closed_conns PORT: TCP connections of PORT now in TIME-WAIT (one per
 # connection closed cleanly in the last minute): the difference around a
 # run is how many connections it opened and closed.

@@ -66,8 +66,14 @@ int cache_get(const char *dir, const char *key, struct cache_entry *e)
         const cJSON *ct = cJSON_GetObjectItemCaseSensitive(meta, "content_type");
         const cJSON *hl = cJSON_GetObjectItemCaseSensitive(meta, "headers_len");
         const cJSON *bl = cJSON_GetObjectItemCaseSensitive(meta, "body_len");
-        if (cJSON_IsNumber(st) && cJSON_IsString(ct) && cJSON_IsNumber(hl) && cJSON_IsNumber(bl)) {
-            size_t off = (size_t)(nl - raw.ptr) + 1;
+        size_t off = nl ? (size_t)(nl - raw.ptr) + 1 : 0;
+        double room = (double)(raw.len - off);
+        /* A damaged entry may hold any numbers: range-check them before
+         * converting (out-of-range conversions are undefined, and a huge
+         * length would wrap the sum below). */
+        if (cJSON_IsNumber(st) && cJSON_IsString(ct) && cJSON_IsNumber(hl) && cJSON_IsNumber(bl) &&
+            st->valuedouble >= 100 && st->valuedouble < 1000 && hl->valuedouble >= 0 &&
+            hl->valuedouble <= room && bl->valuedouble >= 0 && bl->valuedouble <= room) {
             size_t h = (size_t)hl->valuedouble, bo = (size_t)bl->valuedouble;
             if (off + h + bo == raw.len) {
                 e->status = (long)st->valuedouble;

@@ -87,7 +87,8 @@ int cmd_choose(int argc, char **argv)
     memset(&dc, 0, sizeof(dc));
     constraints_init(&cons);
     d.echo = stderr;
-    if (run_load(argv[optind], 1, &r, &d) < 0 || decide_args_apply(&args, &r, &cons, &pf, &d) < 0)
+    if (run_load(argv[optind], 1, &r, &d) < 0 ||
+        decide_args_apply(&args, &r, &cons, &pf, NULL, &d) < 0)
         goto out;
     struct agg_options ao = { 0.95, 1000, 1, NULL };
     if (aggregate_run(&r, &ao, &a, &d) < 0 || decide(&r, &a, &cons, &dc, &d) < 0)

@@ -221,15 +221,16 @@ int cmd_report(int argc, char **argv)
     buf_init(&b, 0);
     constraints_init(&cons);
     int rc = EXIT_BAD_INPUT, have_plots = 0;
-    if (run_load(run_dir, 0, &r, &d) < 0 || decide_args_apply(&args, &r, &cons, &pf, &d) < 0)
+    size_t repriced = 0;
+    if (run_load(run_dir, 0, &r, &d) < 0 ||
+        decide_args_apply(&args, &r, &cons, &pf, &repriced, &d) < 0)
         goto out;
     if (r.n == 0) {
         diag_fail_at(&d, run_dir, 0, NULL, "results.jsonl holds no record: nothing to report");
         goto out;
     }
-    report_reprice(&r, pf);
     struct agg_options ao = { level, (int)resamples, (uint64_t)seed, slice };
-    struct report_options ro = { alpha, power, detect, ndetect, args.pricing_path };
+    struct report_options ro = { alpha, power, detect, ndetect, args.pricing_path, repriced };
     if (aggregate_run(&r, &ao, &a, &d) < 0 || decide(&r, &a, &cons, &dc, &d) < 0 ||
         report_build(&rp, &r, &a, &cons, &dc, &ro, &d) < 0)
         goto out;
@@ -252,13 +253,8 @@ int cmd_report(int argc, char **argv)
         if (write_file(report_dir, "report.json", &b, &d) < 0)
             goto out;
     }
-    if (formats & F_MD) {
-        buf_reset(&b);
-        report_render_md(&rp, &b);
-        if (write_file(report_dir, "report.md", &b, &d) < 0)
-            goto out;
-    }
-    if (plots && (formats & F_HTML)) {
+    /* Plots first: the HTML inlines them, the Markdown links their PNGs. */
+    if (plots && (formats & (F_HTML | F_MD))) {
         char *plot_dir = xasprintf("%s/plots", report_dir);
         int prc = plots_make(&rp, plot_dir, &ps, &d);
         free(plot_dir);
@@ -269,6 +265,14 @@ int cmd_report(int argc, char **argv)
             fprintf(stderr, "assay report: plots skipped: %s\n", ps.why);
         else if (ps.why[0])
             fprintf(stderr, "assay report: warning: %s\n", ps.why);
+    }
+    if (formats & F_MD) {
+        buf_reset(&b);
+        report_render_md(&rp, &b);
+        if (have_plots)
+            plots_render_md(&ps, "plots", &b);
+        if (write_file(report_dir, "report.md", &b, &d) < 0)
+            goto out;
     }
     if (formats & F_HTML) {
         buf_reset(&b);

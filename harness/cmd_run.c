@@ -1,6 +1,7 @@
 /* cmd_run.c -- `assay run`: flags into struct run_opts, then the engine
  * (harness/run.c). */
 #include "cli.h"
+#include "harness/shard.h"
 #include "run.h"
 
 #include <stdio.h>
@@ -14,6 +15,7 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: assay run CONFIG [--suite S]... [--backend B]... [--out DIR]\n"
             "                 [--concurrency N] [--repeat K] [--seed N] [--cache DIR]\n"
+            "                 [--shard I/N]\n"
             "                 [--dry-run] [--progress auto|bar|lines|off] [--quiet]\n"
             "       assay run [CONFIG] --resume DIR\n"
             "\n"
@@ -35,6 +37,9 @@ static void usage(FILE *f)
             "                     copy in DIR/run.json)\n"
             "  --cache DIR        reuse answers to identical requests from DIR and store new\n"
             "                     ones; hits are recorded \"cached\": true, without timing\n"
+            "  --shard I/N        run only shard I of N (0-based): a deterministic slice\n"
+            "                     of the plan; join the folders with assay merge\n"
+            "                     (docs/sharding.md)\n"
             "  --dry-run          print the plan per suite x backend and the most it could\n"
             "                     cost under the pricing, then exit\n"
             "  --progress MODE    auto (a bar on a terminal, else a line every 5 s), bar,\n"
@@ -76,6 +81,7 @@ int cmd_run(int argc, char **argv)
         { "seed", required_argument, NULL, 'S' },
         { "resume", required_argument, NULL, 'R' },
         { "cache", required_argument, NULL, 'C' },
+        { "shard", required_argument, NULL, 'H' },
         { "dry-run", no_argument, NULL, 'n' },
         { "progress", required_argument, NULL, 'p' },
         { "quiet", no_argument, NULL, 'q' },
@@ -117,6 +123,13 @@ int cmd_run(int argc, char **argv)
             o.seed = (uint64_t)v;
             o.has_seed = 1;
             break;
+        case 'H': {
+            struct diag d;
+            diag_init(&d);
+            if (shard_parse(optarg, &o.shard, &d) < 0)
+                rc = cli_usage_error("run", "%s", d.msg);
+            break;
+        }
         case 'R':
             o.resume = optarg;
             break;

@@ -253,12 +253,30 @@ static void parse_limits(const cJSON *obj, const struct ctx *c, const char *path
                          struct limits *l)
 {
     static const char *const keys[] = { "max_concurrent", "requests_per_minute",
-                                        "tokens_per_minute", NULL };
+                                        "tokens_per_minute", "shard_share", NULL };
     jv_known_keys(obj, keys, c->file, path, c->d);
+    const cJSON *share = cJSON_GetObjectItemCaseSensitive(obj, "shard_share");
+    if (share && !(cJSON_IsString(share) && strcmp(share->valuestring, "auto") == 0) &&
+        !(cJSON_IsNumber(share) && share->valuedouble > 0 && share->valuedouble <= 1)) {
+        char got[64];
+        json_brief(share, got, sizeof(got));
+        fail(c, path, "shard_share", "expected \"auto\" or a number in (0, 1], got %s", got);
+    } else if (cJSON_IsNumber(share)) {
+        l->shard_share = share->valuedouble;
+    }
     jv_int(obj, "max_concurrent", c->file, path, 0, 1, 100000, &l->max_concurrent, c->d);
     jv_number(obj, "requests_per_minute", c->file, path, 0, 1e-3, 1e9, &l->requests_per_minute,
               c->d);
     jv_number(obj, "tokens_per_minute", c->file, path, 0, 1, 1e12, &l->tokens_per_minute, c->d);
+}
+
+void limits_apply_shard(struct limits *l, unsigned count)
+{
+    if (count <= 1)
+        return;
+    double share = l->shard_share > 0 ? l->shard_share : 1.0 / count;
+    l->requests_per_minute *= share;
+    l->tokens_per_minute *= share;
 }
 
 static void parse_timeouts(const cJSON *obj, const struct ctx *c, const char *path,

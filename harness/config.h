@@ -38,7 +38,13 @@ struct limits {
     long max_concurrent;           /* 0 = only the global limit */
     double requests_per_minute;    /* 0 = no limit */
     double tokens_per_minute;      /* 0 = no limit */
+    double shard_share;            /* share of the rate limits one shard of N uses:
+                                      0 = "auto" (1/N), else in (0, 1] */
 };
+
+/* Scales l's requests/tokens per minute for one shard of count
+ * (docs/sharding.md): the account's budget is shared by every shard. */
+void limits_apply_shard(struct limits *l, unsigned count);
 
 struct timeouts {
     long connect_ms, first_token_ms, total_ms, idle_ms;

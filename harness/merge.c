@@ -7,6 +7,7 @@
 #include "harness/util/buf.h"
 #include "harness/util/clock.h"
 #include "harness/util/fileio.h"
+#include "harness/util/jsonv.h"
 #include "harness/util/strmap.h"
 #include "harness/util/xalloc.h"
 #include "reports/runfolder.h"
@@ -26,9 +27,13 @@ static int meta_shard(const cJSON *meta, struct shard *s)
     const cJSON *sh = cJSON_GetObjectItemCaseSensitive(meta, "shard");
     const cJSON *i = cJSON_GetObjectItemCaseSensitive(sh, "index");
     const cJSON *n = cJSON_GetObjectItemCaseSensitive(sh, "count");
-    s->index = cJSON_IsNumber(i) ? (uint32_t)i->valuedouble : 0;
-    s->count = cJSON_IsNumber(n) ? (uint32_t)n->valuedouble : 1;
-    return s->count >= 1 && s->index < s->count ? 0 : -1;
+    long index = cJSON_IsNumber(i) ? json_long_or(i, -1) : 0;
+    long count = cJSON_IsNumber(n) ? json_long_or(n, -1) : 1;
+    if (count < 1 || count > UINT32_MAX || index < 0 || index >= count)
+        return -1;
+    s->index = (uint32_t)index;
+    s->count = (uint32_t)count;
+    return 0;
 }
 
 static double meta_num(const cJSON *obj, const char *key)
@@ -48,8 +53,9 @@ int merge_runs(const char *const *dirs, size_t n, const char *out_dir, int force
     size_t *order = xcalloc(n, sizeof(*order));
     struct strmap keys;
     strmap_init(&keys);
-    struct buf out;
+    struct buf out, key;   /* key: a record's key; names may be of any length */
     buf_init(&out, 0);
+    buf_init(&key, 0);
     cJSON *meta = NULL;
     int rc = -1;
 
@@ -105,17 +111,20 @@ int merge_runs(const char *const *dirs, size_t n, const char *out_dir, int force
                              x->backend, x->repeat, shards[i].index, shards[i].count);
                 goto done;
             }
-            char key[1024];
-            int kl = snprintf(key, sizeof(key), "%s%c%s%c%s%c%d%c%d", x->suite, 0, x->item, 0,
-                              x->backend, 0, x->repeat, 0, x->step);
-            size_t klen = kl < 0 ? 0 : (size_t)kl;
-            const char *prev = strmap_get(&keys, key, klen);
+            buf_reset(&key);
+            buf_adds(&key, x->suite);
+            buf_addc(&key, '\0');
+            buf_adds(&key, x->item);
+            buf_addc(&key, '\0');
+            buf_adds(&key, x->backend);
+            buf_addf(&key, "%c%d%c%d", 0, x->repeat, 0, x->step);
+            const char *prev = strmap_get(&keys, key.ptr, key.len);
             if (prev) {
                 diag_fail(d, "request %s/%s/%s/%d is in both %s and %s: overlapping inputs", x->suite,
                           x->item, x->backend, x->repeat, prev, dirs[i]);
                 goto done;
             }
-            strmap_put(&keys, key, klen, (void *)dirs[i]);
+            strmap_put(&keys, key.ptr, key.len, (void *)dirs[i]);
             char *line = cJSON_PrintUnformatted(x->json);
             buf_adds(&out, line);
             buf_addc(&out, '\n');
@@ -205,5 +214,6 @@ done:
     free(order);
     strmap_release(&keys);
     buf_release(&out);
+    buf_release(&key);
     return rc;
 }

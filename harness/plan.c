@@ -75,6 +75,10 @@ int plan_build(struct plan *p, const struct config *c, const struct plan_filter 
         for (size_t s = 0; s < p->nsuites; s++)
             for (size_t it = 0; it < p->suites[s].data.n; it++)
                 for (size_t b = 0; b < p->nbackends; b++) {
+                    if (!shard_contains(&f->shard, p->suites[s].name,
+                                        p->suites[s].data.items[it].id, p->backends[b]->name,
+                                        (int)r))
+                        continue;
                     struct plan_entry *e = &p->e[p->n++];
                     e->suite = (uint32_t)s;
                     e->item = (uint32_t)it;

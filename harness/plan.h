@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include "harness/config.h"
+#include "harness/shard.h"
 #include "harness/suite.h"
 
 struct plan_entry {
@@ -41,6 +42,7 @@ struct plan_filter {
     char **backends;              /* --backend, or NULL = every backend not judge_only */
     size_t nbackends;
     long repeats;                 /* 0 = the config's */
+    struct shard shard;           /* count 0 or 1 = the whole plan */
 };
 
 /* Loads the suites and builds the plan. Every problem is reported through

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "results.h"
 #include "harness/util/fileio.h"
+#include "harness/util/jsonv.h"
 #include "harness/util/xalloc.h"
 
 #include <errno.h>
@@ -209,6 +210,6 @@ int results_key(const cJSON *rec, struct buf *out)
     const cJSON *r = cJSON_GetObjectItemCaseSensitive(rec, "repeat");
     if (!cJSON_IsString(s) || !cJSON_IsString(i) || !cJSON_IsString(b) || !cJSON_IsNumber(r))
         return -1;
-    results_key_of(s->valuestring, i->valuestring, b->valuestring, (long)r->valuedouble, out);
+    results_key_of(s->valuestring, i->valuestring, b->valuestring, json_long_or(r, -1), out);
     return 0;
 }

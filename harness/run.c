@@ -134,6 +134,7 @@ struct run {
     long resumed_done;         /* plan entries already done on disk */
     long resumed_ok;
     cJSON *resume_run_json;    /* run.json of the folder being resumed, or NULL */
+    struct shard shard;        /* the slice of the plan this run holds */
 };
 
 static volatile sig_atomic_t interrupts;
@@ -1102,15 +1103,18 @@ static int write_run_json(struct run *r, int final, const cJSON *summary, struct
     cJSON *clk = cJSON_AddObjectToObject(o, "clock");
     cJSON_AddNumberToObject(clk, "monotonic_origin_ns", (double)r->mono0);
     cJSON *shard = cJSON_AddObjectToObject(o, "shard");
-    cJSON_AddNumberToObject(shard, "index", 0);
-    cJSON_AddNumberToObject(shard, "count", 1);
+    cJSON_AddNumberToObject(shard, "index", r->shard.index);
+    cJSON_AddNumberToObject(shard, "count", r->shard.count);
     cJSON *plan = cJSON_AddObjectToObject(o, "plan");
     cJSON_AddNumberToObject(plan, "requests", (double)r->plan.n);
+    /* Counted from the plan's entries: a shard holds a slice of each suite. */
     cJSON *ps = cJSON_AddObjectToObject(plan, "suites");
     for (size_t i = 0; i < r->plan.nsuites; i++)
-        cJSON_AddNumberToObject(ps, r->plan.suites[i].name,
-                                (double)r->plan.suites[i].data.n * (double)r->plan.nbackends *
-                                    (double)r->plan.repeats);
+        cJSON_AddNumberToObject(ps, r->plan.suites[i].name, 0);
+    for (size_t i = 0; i < r->plan.n; i++) {
+        cJSON *cnt = cJSON_GetObjectItemCaseSensitive(ps, r->plan.suites[r->plan.e[i].suite].name);
+        cJSON_SetNumberValue(cnt, cnt->valuedouble + 1);
+    }
     cJSON *pb = cJSON_AddArrayToObject(plan, "backends");
     for (size_t i = 0; i < r->plan.nbackends; i++)
         cJSON_AddItemToArray(pb, cJSON_CreateString(r->plan.backends[i]->name));
@@ -1332,6 +1336,32 @@ static void run_free(struct run *r)
     cJSON_Delete(r->resume_run_json);
 }
 
+/* The shard to run: --shard, or the resumed folder's; a resume under
+ * another --shard than the folder's is refused. */
+static int resolve_shard(struct run *r, struct shard *out, struct diag *d)
+{
+    const struct run_opts *o = r->o;
+    struct shard had = { 0, 1 };
+    const cJSON *sh = cJSON_GetObjectItemCaseSensitive(r->resume_run_json, "shard");
+    const cJSON *idx = cJSON_GetObjectItemCaseSensitive(sh, "index");
+    const cJSON *cnt = cJSON_GetObjectItemCaseSensitive(sh, "count");
+    if (cJSON_IsNumber(idx) && cJSON_IsNumber(cnt) && cnt->valuedouble >= 1 &&
+        idx->valuedouble >= 0 && idx->valuedouble < cnt->valuedouble) {
+        had.index = (uint32_t)idx->valuedouble;
+        had.count = (uint32_t)cnt->valuedouble;
+    }
+    if (o->shard.count == 0) {
+        *out = had;
+        return 0;
+    }
+    if (o->resume && (had.index != o->shard.index || had.count != o->shard.count))
+        return diag_fail_at(d, o->resume, 0, "run.json: shard",
+                            "this folder holds shard %u/%u, not %u/%u", had.index, had.count,
+                            o->shard.index, o->shard.count);
+    *out = o->shard;
+    return 0;
+}
+
 /* Loads the config: the file given, else the copy in OUT/run.json. */
 static int load_config(struct run *r, struct diag *d)
 {
@@ -1416,7 +1446,16 @@ int run_execute(const struct run_opts *o)
         run_free(r);
         return EXIT_INPUT;
     }
-    struct plan_filter f = { o->suites, o->nsuites, o->backends, o->nbackends, o->repeats };
+    struct plan_filter f = { o->suites, o->nsuites, o->backends, o->nbackends, o->repeats,
+                             { 0, 1 } };
+    if (resolve_shard(r, &f.shard, &d) < 0) {
+        diag_print(&d, stderr);
+        run_free(r);
+        return EXIT_INPUT;
+    }
+    r->shard = f.shard;
+    for (size_t i = 0; i < r->cfg.nbackends; i++)
+        limits_apply_shard(&r->cfg.backends[i].limits, f.shard.count);
     if (plan_build(&r->plan, &r->cfg, &f, &d) < 0) {
         diag_print(&d, stderr);
         run_free(r);
@@ -1672,7 +1711,7 @@ int run_rescore(const char *dir, int quiet)
         names[k++] = xstrdup(cJSON_IsString(file) && *file->valuestring ? file->valuestring
                                                                         : it->string);
     }
-    struct plan_filter f = { ns ? names : NULL, ns, NULL, 0, 1 };
+    struct plan_filter f = { ns ? names : NULL, ns, NULL, 0, 1, { 0, 1 } };
     int prc = plan_build(&r->plan, &r->cfg, &f, &d);
     for (size_t i = 0; i < k; i++)
         free(names[i]);

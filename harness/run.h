@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "harness/progress.h"
+#include "harness/shard.h"
 
 struct run_opts {
     const char *config;        /* config file, or NULL with resume (run.json's copy) */
@@ -28,6 +29,7 @@ struct run_opts {
     int has_seed;
     uint64_t seed;
     enum progress_mode progress;
+    struct shard shard;        /* --shard I/N; count 0 = not given */
 };
 
 int run_execute(const struct run_opts *o);

@@ -696,6 +696,18 @@ static int collect_done(struct transport *t, struct shard *sh)
     return finished;
 }
 
+/* The earliest time a shard's libcurl wants a timeout call; 0 = none. */
+static mono_ns curl_due_first(const struct transport *t)
+{
+    mono_ns first = 0;
+    for (size_t i = 0; i < t->nshards; i++) {
+        mono_ns due = t->shards[i].curl_deadline;
+        if (due && (!first || due < first))
+            first = due;
+    }
+    return first;
+}
+
 int transport_poll(struct transport *t, long timeout_ms)
 {
     mono_ns entered = clock_mono_ns();
@@ -710,10 +722,8 @@ int transport_poll(struct transport *t, long timeout_ms)
         timeout_ms = 0;
     if (t->nactive && timeout_ms > SWEEP_NS / 1000000)
         timeout_ms = SWEEP_NS / 1000000;
-    for (size_t i = 0; i < t->nshards; i++) {
-        mono_ns due = t->shards[i].curl_deadline;
-        if (!due)
-            continue;
+    mono_ns due = curl_due_first(t);
+    if (due) {
         mono_ns left = due - entered;
         long ms = left <= 0 ? 0 : (long)((left + 999999) / 1000000);
         if (ms < timeout_ms)
@@ -774,6 +784,26 @@ long transport_active(const struct transport *t)
 int transport_wake_fd(const struct transport *t)
 {
     return t->wake[1];
+}
+
+int transport_fd(const struct transport *t)
+{
+    return t->epfd;
+}
+
+long transport_wait_ms(const struct transport *t, long timeout_ms)
+{
+    mono_ns now = clock_mono_ns();
+    mono_ns due = t->nactive ? t->last_sweep + SWEEP_NS : 0;
+    mono_ns curl_due = curl_due_first(t);
+    if (curl_due && (!due || curl_due < due))
+        due = curl_due;
+    if (due) {
+        long ms = due <= now ? 0 : (long)((due - now + 999999) / 1000000);
+        if (ms < timeout_ms)
+            timeout_ms = ms;
+    }
+    return timeout_ms < 0 ? 0 : timeout_ms;
 }
 
 double transport_max_busy_ms(const struct transport *t)

@@ -3,6 +3,7 @@
  * computes intervals. */
 #include "aggregate.h"
 
+#include "harness/util/buf.h"
 #include "harness/util/rng.h"
 #include "harness/util/strmap.h"
 #include "harness/util/xalloc.h"
@@ -29,7 +30,8 @@ static uint64_t seed_for(uint64_t base, const char *a, const char *b, const char
 {
     char key[512];
     int n = snprintf(key, sizeof(key), "%s|%s|%s", a, b, c);
-    return hash64(key, (uint64_t)(n < 0 ? 0 : n), base);
+    size_t len = n < 0 ? 0 : (size_t)n < sizeof(key) ? (size_t)n : sizeof(key) - 1;   /* truncated */
+    return hash64(key, len, base);
 }
 
 static void dist_of(double *v, size_t n, double level, struct dist *out)
@@ -237,6 +239,8 @@ int aggregate_run(const struct run *r, const struct agg_options *o, struct aggre
     strmap_init(&index);
     struct members *mem = NULL;
     size_t cap = 0, mcap = 0;
+    struct buf key;   /* backend NUL suite NUL slice: names from records may be of any length */
+    buf_init(&key, 0);
     for (size_t i = 0; i < r->n; i++) {
         const struct rec *x = &r->recs[i];
         for (int pass = 0; pass < 3; pass++) {
@@ -248,10 +252,13 @@ int aggregate_run(const struct run *r, const struct agg_options *o, struct aggre
                     continue;
                 snprintf(slice, sizeof(slice), "%s=%s", out->opt.slice_tag, v);
             }
-            char key[512];
-            int klen = snprintf(key, sizeof(key), "%s%c%s%c%s", x->backend, 0, suite, 0, slice);
-            size_t kl = klen < 0 ? 0 : (size_t)klen;
-            size_t gi = (size_t)(uintptr_t)strmap_get(&index, key, kl);
+            buf_reset(&key);
+            buf_adds(&key, x->backend);
+            buf_addc(&key, '\0');
+            buf_adds(&key, suite);
+            buf_addc(&key, '\0');
+            buf_adds(&key, slice);
+            size_t gi = (size_t)(uintptr_t)strmap_get(&index, key.ptr, key.len);
             if (!gi) {
                 XGROW(out->groups, cap, out->n + 1);
                 XGROW(mem, mcap, out->n + 1);
@@ -263,13 +270,14 @@ int aggregate_run(const struct run *r, const struct agg_options *o, struct aggre
                 memset(&mem[out->n], 0, sizeof(mem[0]));
                 out->n++;
                 gi = out->n;
-                strmap_put(&index, key, kl, (void *)(uintptr_t)gi);
+                strmap_put(&index, key.ptr, key.len, (void *)(uintptr_t)gi);
             }
             struct members *m = &mem[gi - 1];
             XGROW(m->idx, m->cap, m->n + 1);
             m->idx[m->n++] = i;
         }
     }
+    buf_release(&key);
     strmap_release(&index);
     for (size_t gi = 0; gi < out->n; gi++) {
         fill_group(r, &mem[gi], &out->opt, &out->groups[gi]);

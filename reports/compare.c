@@ -425,14 +425,18 @@ int compare_runs(const struct run *base, const struct run *cur, const struct com
     memset(out, 0, sizeof(*out));
     struct strmap seen;
     strmap_init(&seen);
+    struct buf key;   /* suite NUL backend: names from records may be of any length */
+    buf_init(&key, 0);
     for (int pass = 0; pass < 2; pass++) {
         const struct run *r = pass ? base : cur, *other = pass ? cur : base;
         for (size_t i = 0; i < r->n; i++) {
-            char key[256];
-            int kl = snprintf(key, sizeof(key), "%s%c%s", r->recs[i].suite, 0, r->recs[i].backend);
-            if (kl < 0 || strmap_has(&seen, key, (size_t)kl))
+            buf_reset(&key);
+            buf_adds(&key, r->recs[i].suite);
+            buf_addc(&key, '\0');
+            buf_adds(&key, r->recs[i].backend);
+            if (strmap_has(&seen, key.ptr, key.len))
                 continue;
-            strmap_put(&seen, key, (size_t)kl, (void *)1);
+            strmap_put(&seen, key.ptr, key.len, (void *)1);
             int in_other = 0;
             for (size_t j = 0; j < other->n && !in_other; j++)
                 in_other = !strcmp(other->recs[j].suite, r->recs[i].suite) &&
@@ -448,6 +452,7 @@ int compare_runs(const struct run *base, const struct run *cur, const struct com
                 compare_group(base, cur, r->recs[i].suite, r->recs[i].backend, o, out);
         }
     }
+    buf_release(&key);
     strmap_release(&seen);
 
     /* Holm over the gated checks, then the verdicts. */

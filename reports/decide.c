@@ -28,6 +28,7 @@ void constraints_init(struct constraints *c)
     c->w_cost = 1;
     c->w_latency = 1;
     c->utilisation = 0.5;
+    c->peak_factor = 1;
 }
 
 void constraints_release(struct constraints *c)
@@ -35,6 +36,7 @@ void constraints_release(struct constraints *c)
     free(c->floors);
     free(c->attrs);
     free(c->mix);
+    free(c->knees);
     memset(c, 0, sizeof(*c));
 }
 
@@ -169,6 +171,20 @@ struct pricing decide_pricing(const struct run *r, const struct constraints *c,
 
 /* Cost per request of backend b for suite group g (or pooled), with the
  * per-hour part amortised. */
+static const struct load_knee *knee_of(const struct constraints *c, const char *backend)
+{
+    for (size_t i = 0; i < c->nknees; i++)
+        if (strcmp(c->knees[i].backend, backend) == 0)
+            return &c->knees[i];
+    return NULL;
+}
+
+/* Average demand of the monthly volume times the peak factor, req/s. */
+static double demand_rps(const struct constraints *c)
+{
+    return c->monthly_requests / (30.0 * 24 * 3600) * (c->peak_factor > 0 ? c->peak_factor : 1);
+}
+
 static double request_cost(const struct group *g, const struct group *pooled,
                            const struct pricing *p, const struct constraints *c,
                            const char **note)
@@ -177,6 +193,17 @@ static double request_cost(const struct group *g, const struct group *pooled,
     if (p->per_hour <= 0) {
         *note = p->set ? "per token/request, from reported usage" : "no price configured (cost 0)";
         return per_req;
+    }
+    /* A load run's knee is the rate one instance sustains within the SLO:
+     * a better capacity figure than the evaluation run's throughput. */
+    const struct load_knee *k = knee_of(c, g->backend);
+    if (k && k->found && k->knee_rps > 0 && c->monthly_requests > 0) {
+        double instances = ceil(demand_rps(c) / k->knee_rps);
+        if (instances < 1)
+            instances = 1;
+        *note = "per hour: instances for the monthly volume at the load run's knee (the rate "
+                "that met its SLO), 720 h/month";
+        return per_req + instances * p->per_hour * 720.0 / c->monthly_requests;
     }
     double tput = pooled->throughput_rps;
     if (!(tput > 0)) {
@@ -265,6 +292,53 @@ static const char *objective_name(enum objective o)
     }
 }
 
+/* Position of name in run.json's backends (array) or suites (object), or
+ * a large number when absent: lists follow the config, not the order in
+ * which requests happened to finish. */
+static size_t config_rank(const cJSON *list, const char *name)
+{
+    size_t i = 0;
+    const cJSON *it;
+    cJSON_ArrayForEach(it, list) {
+        const char *n = cJSON_IsObject(list) ? it->string
+                                             : cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "name"));
+        if (n && strcmp(n, name) == 0)
+            return i;
+        i++;
+    }
+    return (size_t)-1;
+}
+
+static void order_as_configured(const struct run *r, struct decision *dc, double *suite_requests)
+{
+    const cJSON *backends = cJSON_GetObjectItemCaseSensitive(r->meta, "backends");
+    const cJSON *suites = cJSON_GetObjectItemCaseSensitive(r->meta, "suites");
+    /* Insertion sorts: a handful of backends and suites; stable for ties. */
+    for (size_t i = 1; i < dc->n; i++)
+        for (size_t j = i; j > 0 && config_rank(backends, dc->c[j - 1].backend) >
+                                        config_rank(backends, dc->c[j].backend); j--) {
+            struct candidate t = dc->c[j];
+            dc->c[j] = dc->c[j - 1];
+            dc->c[j - 1] = t;
+        }
+    for (size_t i = 1; i < dc->nsuites; i++)
+        for (size_t j = i; j > 0 && config_rank(suites, dc->suites[j - 1]) >
+                                        config_rank(suites, dc->suites[j]); j--) {
+            const char *ts = dc->suites[j];
+            const char *tp = dc->primary[j];
+            int th = dc->higher_is_better[j];
+            double tr = suite_requests[j];
+            dc->suites[j] = dc->suites[j - 1];
+            dc->primary[j] = dc->primary[j - 1];
+            dc->higher_is_better[j] = dc->higher_is_better[j - 1];
+            suite_requests[j] = suite_requests[j - 1];
+            dc->suites[j - 1] = ts;
+            dc->primary[j - 1] = tp;
+            dc->higher_is_better[j - 1] = th;
+            suite_requests[j - 1] = tr;
+        }
+}
+
 int decide(const struct run *r, const struct aggregate *a, const struct constraints *c,
            struct decision *dc, struct diag *d)
 {
@@ -297,6 +371,7 @@ int decide(const struct run *r, const struct aggregate *a, const struct constrai
         }
         suite_requests[s] += (double)g->planned;
     }
+    order_as_configured(r, dc, suite_requests);
     for (size_t f = 0; f < c->nfloors; f++) {
         size_t s;
         for (s = 0; s < dc->nsuites; s++)
@@ -403,6 +478,19 @@ int decide(const struct run *r, const struct aggregate *a, const struct constrai
                          mv, hib ? "<" : ">", lv);
             add_violation(cd, what, isnan(v) ? (hib ? -INFINITY : INFINITY) : v,
                           c->floors[f].min, !hib, text);
+        }
+        const struct load_knee *kn = knee_of(c, cd->backend);
+        if (kn && c->monthly_requests > 0 && p.per_hour <= 0) {
+            double want = demand_rps(c);
+            char text[512];
+            if (!kn->found) {
+                snprintf(text, sizeof(text), "load: no tested rate met the load SLO (%s)", kn->slo);
+                add_violation(cd, "load capacity", INFINITY, 0, 1, text);
+            } else if (want > kn->knee_rps) {
+                snprintf(text, sizeof(text), "load: demand %.3g req/s > knee %.3g req/s under "
+                         "the load SLO (%s)", want, kn->knee_rps, kn->slo);
+                add_violation(cd, "load capacity", want, kn->knee_rps, 1, text);
+            }
         }
         check_upper_ms(cd, "p95", cd->p95_ms, c->max_p95_ms);
         check_upper_ms(cd, "p99", cd->p99_ms, c->max_p99_ms);
@@ -569,7 +657,12 @@ int decide(const struct run *r, const struct aggregate *a, const struct constrai
             if (strcmp(dc->relax[k].what, v->what) == 0)
                 break;
         char text[512], m[64], l[64];
-        if (strcmp(v->what, "error rate") == 0) {
+        if (strcmp(v->what, "load capacity") == 0) {
+            double volume = v->limit * 30.0 * 24 * 3600 / (c->peak_factor > 0 ? c->peak_factor : 1);
+            fmt_thousands(volume, 0, m, sizeof(m));
+            fmt_thousands(c->monthly_requests, 0, l, sizeof(l));
+            snprintf(text, sizeof(text), "lower the monthly volume to %s requests (from %s)", m, l);
+        } else if (strcmp(v->what, "error rate") == 0) {
             snprintf(text, sizeof(text), "raise max error rate to %.1f%% (from %.1f%%)",
                      100 * v->measured, 100 * v->limit);
         } else if (strncmp(v->what, "quality:", 8) == 0) {
@@ -625,7 +718,30 @@ void decision_release(struct decision *dc)
 
 /* === rendering ============================================================ */
 
-static void print_constraints(const struct constraints *c, const struct decision *dc, FILE *f)
+/* Names come from run folders, which may be written by hand: in Markdown
+ * they are escaped (a rotating set of buffers, enough for one fprintf). */
+static const char *nm(const char *name, int md)
+{
+    static char bufs[8][512];
+    static unsigned next;
+    if (!md || !name)
+        return name;
+    char *out = bufs[next++ % 8];
+    size_t k = 0;
+    for (const char *p = name; *p && k + 6 < sizeof(bufs[0]); p++) {
+        if (*p == '<') { memcpy(out + k, "&lt;", 4); k += 4; continue; }
+        if (*p == '>') { memcpy(out + k, "&gt;", 4); k += 4; continue; }
+        if (*p == '&') { memcpy(out + k, "&amp;", 5); k += 5; continue; }
+        if (strchr("\\`*_[]|#", *p))
+            out[k++] = '\\';
+        out[k++] = *p;
+    }
+    out[k] = '\0';
+    return out;
+}
+
+static void print_constraints(const struct constraints *c, const struct decision *dc, int md,
+                              FILE *f)
 {
     int any = 0;
     char a[64], b[64];
@@ -638,7 +754,7 @@ static void print_constraints(const struct constraints *c, const struct decision
         int hib = s < dc->nsuites ? dc->higher_is_better[s] : 1;
         fmt_value(c->floors[i].min, a, sizeof(a));
         SEP();
-        fprintf(f, "%s %s %s %s%s", c->floors[i].suite,
+        fprintf(f, "%s %s %s %s%s", nm(c->floors[i].suite, md),
                 s < dc->nsuites && dc->primary[s] ? dc->primary[s] : "quality", hib ? ">=" : "<=", a,
                 c->use_lower_bound ? " (on the CI bound)" : "");
     }
@@ -674,7 +790,7 @@ static void print_constraints(const struct constraints *c, const struct decision
     }
     for (size_t i = 0; i < c->nattrs; i++) {
         SEP();
-        fprintf(f, "%s = %s", c->attrs[i].key, c->attrs[i].value);
+        fprintf(f, "%s = %s", nm(c->attrs[i].key, md), nm(c->attrs[i].value, md));
     }
     if (!any)
         fputs("none", f);
@@ -682,7 +798,8 @@ static void print_constraints(const struct constraints *c, const struct decision
     fputc('\n', f);
 }
 
-static void print_figures(const struct decision *dc, const struct candidate *cd, FILE *f)
+static void print_figures(const struct decision *dc, const struct candidate *cd, int md,
+                          FILE *f)
 {
     char cost[64], p95[64];
     fmt_usd(cd->cost_per_1k, cost, sizeof(cost));
@@ -691,7 +808,7 @@ static void print_figures(const struct decision *dc, const struct candidate *cd,
     for (size_t s = 0; s < dc->nsuites; s++) {
         char q[32];
         fmt_value(cd->quality[s], q, sizeof(q));
-        fprintf(f, ", %s %s", dc->suites[s], q);
+        fprintf(f, ", %s %s", nm(dc->suites[s], md), q);
     }
 }
 
@@ -702,26 +819,26 @@ void decision_print(const struct decision *dc, const struct constraints *c, int 
     fprintf(f, "%sDecision\n\n", md ? "## " : "");
     fprintf(f, "%sObjective: %s\n", md ? "- " : "", dc->objective_name);
     fprintf(f, "%sConstraints: ", md ? "- " : "");
-    print_constraints(c, dc, f);
+    print_constraints(c, dc, md, f);
     fputc('\n', f);
     if (dc->nranked) {
         const struct candidate *best = &dc->c[dc->ranked[0]];
-        fprintf(f, "%s%s%s%s: ", md ? "**" : "", "Recommended: ", best->backend, md ? "**" : "");
-        print_figures(dc, best, f);
+        fprintf(f, "%s%s%s%s: ", md ? "**" : "", "Recommended: ", nm(best->backend, md), md ? "**" : "");
+        print_figures(dc, best, md, f);
         fprintf(f, "\n%sWhy: it meets every constraint and ranks first of %zu feasible backend%s by the objective",
                 md ? "\n" : "", dc->nranked, dc->nranked == 1 ? "" : "s");
         if (dc->nranked > 1) {
             const struct candidate *next = &dc->c[dc->ranked[1]];
-            fprintf(f, "; next is %s (", next->backend);
-            print_figures(dc, next, f);
+            fprintf(f, "; next is %s (", nm(next->backend, md));
+            print_figures(dc, next, md, f);
             fputc(')', f);
         }
         fputc('.', f);
         fprintf(f, "\n\n%sFeasible backends, best first\n\n", h);
         for (size_t k = 0; k < dc->nranked; k++) {
             const struct candidate *cd = &dc->c[dc->ranked[k]];
-            fprintf(f, "%s%zu. %s: ", md ? "" : "  ", k + 1, cd->backend);
-            print_figures(dc, cd, f);
+            fprintf(f, "%s%zu. %s: ", md ? "" : "  ", k + 1, nm(cd->backend, md));
+            print_figures(dc, cd, md, f);
             fputc('\n', f);
         }
     } else {
@@ -732,7 +849,7 @@ void decision_print(const struct decision *dc, const struct constraints *c, int 
     int first = 1;
     for (size_t i = 0; i < dc->n; i++)
         if (dc->c[i].pareto) {
-            fprintf(f, "%s%s", first ? "" : ", ", dc->c[i].backend);
+            fprintf(f, "%s%s", first ? "" : ", ", nm(dc->c[i].backend, md));
             first = 0;
         }
     fputc('\n', f);
@@ -745,7 +862,7 @@ void decision_print(const struct decision *dc, const struct constraints *c, int 
             const struct candidate *cd = &dc->c[i];
             if (cd->feasible)
                 continue;
-            fprintf(f, "%s%s: %s", bullet, cd->backend, cd->viol[0].text);
+            fprintf(f, "%s%s: %s", bullet, nm(cd->backend, md), cd->viol[0].text);
             if (cd->nviol > 1)
                 fprintf(f, " (and %zu more: ", cd->nviol - 1);
             for (size_t v = 1; v < cd->nviol; v++)
@@ -757,14 +874,14 @@ void decision_print(const struct decision *dc, const struct constraints *c, int 
     for (size_t s = 0; s < dc->nsuites; s++) {
         const struct route *rt = &dc->routes[s];
         if (!rt->backend) {
-            fprintf(f, "%s%s: no backend qualifies\n", bullet, rt->suite);
+            fprintf(f, "%s%s: no backend qualifies\n", bullet, nm(rt->suite, md));
             continue;
         }
         char q[32], cost[64];
         fmt_value(rt->quality, q, sizeof(q));
         fmt_usd(rt->cost_per_1k, cost, sizeof(cost));
-        fprintf(f, "%s%s -> %s (traffic %.0f%%, quality %s, %s per 1k)\n", bullet, rt->suite,
-                rt->backend, 100 * rt->share, q, cost);
+        fprintf(f, "%s%s -> %s (traffic %.0f%%, quality %s, %s per 1k)\n", bullet, nm(rt->suite, md),
+                nm(rt->backend, md), 100 * rt->share, q, cost);
     }
     if (dc->hybrid_feasible) {
         char cost[64];
@@ -778,7 +895,8 @@ void decision_print(const struct decision *dc, const struct constraints *c, int 
         if (dc->nranked) {
             char single[64];
             fmt_usd(dc->c[dc->ranked[0]].cost_per_1k, single, sizeof(single));
-            fprintf(f, " (best single backend %s: %s per 1k)", dc->c[dc->ranked[0]].backend, single);
+            fprintf(f, " (best single backend %s: %s per 1k)", nm(dc->c[dc->ranked[0]].backend, md),
+                    single);
         }
         fprintf(f, "%s\n", dc->hybrid_beats_single ? "; routing per suite is the better answer" : "");
     } else {
@@ -788,10 +906,10 @@ void decision_print(const struct decision *dc, const struct constraints *c, int 
     if (!dc->nrelax)
         fprintf(f, "%sNo single relaxation admits another backend.\n", bullet);
     for (size_t k = 0; k < dc->nrelax; k++)
-        fprintf(f, "%s%s would admit %s\n", bullet, dc->relax[k].text, dc->relax[k].admits);
+        fprintf(f, "%s%s would admit %s\n", bullet, dc->relax[k].text, nm(dc->relax[k].admits, md));
     for (size_t i = 0; i < dc->n; i++)
         if (dc->c[i].cost_note && strstr(dc->c[i].cost_note, "per hour"))
-            fprintf(f, "\nCost of %s: %s.\n", dc->c[i].backend, dc->c[i].cost_note);
+            fprintf(f, "\nCost of %s: %s.\n", nm(dc->c[i].backend, md), dc->c[i].cost_note);
 }
 
 static cJSON *num_or_null(double v)
@@ -943,13 +1061,60 @@ int constraints_set_objective(struct constraints *c, const char *name, struct di
     return 0;
 }
 
+int constraints_add_load(struct constraints *c, const char *dir, struct diag *d)
+{
+    char *path = xasprintf("%s/run.json", dir);
+    cJSON *meta = json_load_file(path, d);
+    if (!meta) {
+        free(path);
+        return -1;
+    }
+    const cJSON *load = cJSON_GetObjectItemCaseSensitive(meta, "load");
+    const char *backend = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(load, "backend"));
+    const cJSON *knee = cJSON_GetObjectItemCaseSensitive(load, "knee");
+    int rc = 0;
+    if (!cJSON_IsObject(load) || !backend || !cJSON_IsObject(knee)) {
+        rc = diag_fail_at(d, path, 0, "load", "missing: not a folder written by assay load");
+    } else {
+        c->knees = xrealloc(c->knees, (c->nknees + 1) * sizeof(*c->knees));
+        struct load_knee *k = &c->knees[c->nknees++];
+        memset(k, 0, sizeof(*k));
+        snprintf(k->backend, sizeof(k->backend), "%s", backend);
+        k->found = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(knee, "found"));
+        const cJSON *rps = cJSON_GetObjectItemCaseSensitive(knee, "rate_rps");
+        k->knee_rps = cJSON_IsNumber(rps) ? rps->valuedouble : 0;
+        /* The SLO as "ttft p95 <= 500 ms, ..." from its JSON. */
+        const cJSON *slo = cJSON_GetObjectItemCaseSensitive(load, "slo"), *it;
+        size_t used = 0;
+        cJSON_ArrayForEach(it, slo) {
+            char val[64];
+            if (cJSON_IsNumber(it))
+                snprintf(val, sizeof(val), "%g", it->valuedouble);
+            else if (cJSON_IsString(it))
+                snprintf(val, sizeof(val), "%s", it->valuestring);
+            else
+                continue;
+            int w = snprintf(k->slo + used, sizeof(k->slo) - used, "%s%s %s", used ? ", " : "",
+                             it->string, val);
+            if (w < 0 || (size_t)w >= sizeof(k->slo) - used)
+                break;
+            used += (size_t)w;
+        }
+        if (!used)
+            snprintf(k->slo, sizeof(k->slo), "as run");
+    }
+    cJSON_Delete(meta);
+    free(path);
+    return rc;
+}
+
 int constraints_from_json(const cJSON *obj, const char *file, const char *path,
                           struct constraints *c, struct diag *d)
 {
     static const char *const keys[] = {
         "min_quality", "use_lower_bound", "max_p95_ms", "max_p99_ms", "max_ttft_p95_ms",
         "max_error_rate", "max_cost_per_1k", "max_monthly_usd", "monthly_requests", "require",
-        "objective", "weights", "mix", "utilisation", NULL,
+        "objective", "weights", "mix", "utilisation", "peak_factor", NULL,
     };
     if (!cJSON_IsObject(obj))
         return diag_fail_at(d, file, 0, path, "expected an object");
@@ -978,6 +1143,7 @@ int constraints_from_json(const cJSON *obj, const char *file, const char *path,
     rc |= jv_number(obj, "max_monthly_usd", file, path, 0, 0, DBL_MAX, &c->max_monthly_usd, d);
     rc |= jv_number(obj, "monthly_requests", file, path, 0, 0, DBL_MAX, &c->monthly_requests, d);
     rc |= jv_number(obj, "utilisation", file, path, 0, 1e-6, 1, &c->utilisation, d);
+    rc |= jv_number(obj, "peak_factor", file, path, 0, 1, 1000, &c->peak_factor, d);
     rc |= jv_object(obj, "require", file, path, 0, &req, d);
     cJSON_ArrayForEach(it, req) {
         char buf[64];

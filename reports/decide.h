@@ -36,6 +36,15 @@ struct suite_share {
     double weight;
 };
 
+/* What `assay load` found for a backend (its run.json "load" section): the
+ * highest rate that met the load run's SLO. */
+struct load_knee {
+    char backend[96];
+    int found;               /* some step met the SLO */
+    double knee_rps;         /* requests/s at the knee */
+    char slo[160];           /* the SLO, as text, for messages */
+};
+
 struct constraints {
     struct quality_floor *floors;
     size_t nfloors;
@@ -52,7 +61,13 @@ struct constraints {
     double w_quality, w_cost, w_latency;              /* OBJ_WEIGHTED */
     double utilisation;      /* per-hour backends without a monthly volume; default 0.5 */
     const struct pricing_file *pricing;               /* overrides run.json prices, or NULL */
+    struct load_knee *knees;  /* from load runs (--load DIR), or none */
+    size_t nknees;
+    double peak_factor;       /* peak / average demand for load capacity; default 1 */
 };
+
+/* Reads a load run folder's knee (DIR/run.json "load") and adds it to c. */
+int constraints_add_load(struct constraints *c, const char *dir, struct diag *d);
 
 void constraints_init(struct constraints *c);   /* no limits, cheapest, utilisation 0.5 */
 void constraints_release(struct constraints *c);

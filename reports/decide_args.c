@@ -14,7 +14,7 @@
 
 enum {
     O_MINQ = DECIDE_OPT_BASE, O_LB, O_P95, O_P99, O_TTFT, O_ERR, O_COST, O_MONTHLY, O_VOLUME,
-    O_REQUIRE, O_OBJ, O_WEIGHTS, O_MIX, O_UTIL, O_PRICING, O_CONFIG,
+    O_REQUIRE, O_OBJ, O_WEIGHTS, O_MIX, O_UTIL, O_PRICING, O_CONFIG, O_LOAD, O_PEAK,
 };
 
 const struct option decide_options[] = {
@@ -34,6 +34,8 @@ const struct option decide_options[] = {
     { "utilisation", required_argument, 0, O_UTIL },
     { "pricing", required_argument, 0, O_PRICING },
     { "config", required_argument, 0, O_CONFIG },
+    { "load", required_argument, 0, O_LOAD },
+    { "peak-factor", required_argument, 0, O_PEAK },
     { 0, 0, 0, 0 },
 };
 
@@ -48,6 +50,9 @@ const char decide_usage[] =
     "  --max-cost-per-1k X       USD per 1,000 requests in the traffic mix\n"
     "  --max-monthly-usd X       with --monthly-requests\n"
     "  --monthly-requests N      traffic volume for monthly cost and dedicated sizing\n"
+    "  --load DIR                an `assay load` folder: its knee sizes the backend for the\n"
+    "                            monthly volume under its SLO (repeatable, one per backend)\n"
+    "  --peak-factor X           peak / average traffic for --load capacity (default 1)\n"
     "  --require ATTR=VALUE      backend attribute, e.g. hosting=self-hosted (repeatable)\n"
     "choice:\n"
     "  --objective NAME          cheapest (default), fastest, quality, weighted\n"
@@ -63,10 +68,12 @@ void decide_args_init(struct decide_args *a)
     constraints_init(&a->flags);
     a->lower_bound = -1;
     a->utilisation = NAN;
+    a->peak_factor = NAN;
 }
 
 void decide_args_release(struct decide_args *a)
 {
+    free(a->loads);
     constraints_release(&a->flags);
 }
 
@@ -129,6 +136,15 @@ int decide_args_take(struct decide_args *a, int opt, const char *arg, struct dia
             rc = diag_fail(d, "--weights: expected Q,C,L, got \"%s\"", arg);
         a->weights_set = 1;
         break;
+    case O_LOAD:
+        a->loads = xrealloc(a->loads, (a->nloads + 1) * sizeof(*a->loads));
+        a->loads[a->nloads++] = arg;
+        break;
+    case O_PEAK:
+        rc = number_arg("--peak-factor", arg, 0, &a->peak_factor, d);
+        if (!rc && a->peak_factor < 1)
+            rc = diag_fail(d, "--peak-factor: expected a number >= 1, got \"%s\"", arg);
+        break;
     case O_PRICING: a->pricing_path = arg; break;
     case O_CONFIG: a->config_path = arg; break;
     default: return 0;
@@ -136,8 +152,27 @@ int decide_args_take(struct decide_args *a, int opt, const char *arg, struct dia
     return rc < 0 ? -1 : 1;
 }
 
-int decide_args_apply(const struct decide_args *a, const struct run *r, struct constraints *c,
-                      struct pricing_file **pf, struct diag *d)
+size_t run_reprice(struct run *r, const struct pricing_file *pf)
+{
+    size_t changed = 0;
+    if (!pf)
+        return 0;
+    for (size_t i = 0; i < r->n; i++) {
+        struct rec *x = &r->recs[i];
+        struct pricing p;
+        struct diag d;
+        diag_init(&d);
+        if (pricing_file_get(pf, x->backend, &p, &d) < 0 || !p.set)
+            continue;
+        struct cost c = cost_of_request(&p, x->in_tokens, x->cached_tokens, x->out_tokens);
+        x->cost_usd = c.usd;
+        changed++;
+    }
+    return changed;
+}
+
+int decide_args_apply(const struct decide_args *a, struct run *r, struct constraints *c,
+                      struct pricing_file **pf, size_t *repriced, struct diag *d)
 {
     const struct constraints *f = &a->flags;
     *pf = NULL;
@@ -193,6 +228,11 @@ int decide_args_apply(const struct decide_args *a, const struct run *r, struct c
         c->w_cost = f->w_cost;
         c->w_latency = f->w_latency;
     }
+    if (!isnan(a->peak_factor))
+        c->peak_factor = a->peak_factor;
+    for (size_t i = 0; i < a->nloads; i++)
+        if (constraints_add_load(c, a->loads[i], d) < 0)
+            return -1;
     if (!isnan(c->max_monthly_usd) && !(c->monthly_requests > 0))
         return diag_fail(d, "--max-monthly-usd needs --monthly-requests");
     if (a->pricing_path) {
@@ -200,6 +240,9 @@ int decide_args_apply(const struct decide_args *a, const struct run *r, struct c
         if (!*pf)
             return -1;
         c->pricing = *pf;
+        size_t n = run_reprice(r, *pf);
+        if (repriced)
+            *repriced = n;
     }
     return 0;
 }

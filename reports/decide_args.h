@@ -30,6 +30,9 @@ struct decide_args {
     int lower_bound;                /* -1 not given, else 0/1 */
     int objective_set, weights_set;
     double utilisation;             /* NAN = not given */
+    const char **loads;             /* --load folders (borrowed from argv), owned array */
+    size_t nloads;
+    double peak_factor;             /* NAN = not given */
 };
 
 void decide_args_init(struct decide_args *a);
@@ -45,9 +48,15 @@ int decide_args_take(struct decide_args *a, int opt, const char *arg, struct dia
 
 /* Builds the constraints for run r into c (constraints_init'ed by the
  * caller): run.json's section, --config's, then the flags. Loads
- * --pricing into *pf (returns owned, NULL without the flag) and points
- * c->pricing at it. */
-int decide_args_apply(const struct decide_args *a, const struct run *r, struct constraints *c,
-                      struct pricing_file **pf, struct diag *d);
+ * --pricing into *pf (returns owned, NULL without the flag), points
+ * c->pricing at it and re-prices r by it (run_reprice; the count in
+ * *repriced when not NULL), so choose and report cost alike. */
+int decide_args_apply(const struct decide_args *a, struct run *r, struct constraints *c,
+                      struct pricing_file **pf, size_t *repriced, struct diag *d);
+
+/* Re-prices every record of a backend the pricing file names from the
+ * record's usage (cost_of_request); per-hour prices are amortised later
+ * by the decision engine. Returns how many records changed. */
+size_t run_reprice(struct run *r, const struct pricing_file *pf);
 
 #endif

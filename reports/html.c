@@ -60,7 +60,8 @@ static void table_html(const struct table *t, struct buf *out)
 {
     buf_addf(out, "<h3 id=\"t-%s\">", t->key);
     html_escape(out, t->title);
-    buf_addf(out, "</h3>\n<div class=\"scroll\"><table class=\"report\" data-table=\"%s\">\n<thead><tr>", t->key);
+    buf_addf(out, "</h3>\n<div class=\"scroll\"><table class=\"report\" data-table=\"%s\">\n"
+                  "<thead><tr>", t->key);
     for (size_t c = 0; c < t->ncols; c++) {
         buf_adds(out, t->cols[c].fmt == FMT_TEXT ? "<th>" : "<th class=\"num\">");
         html_escape(out, t->cols[c].title);
@@ -91,23 +92,27 @@ static void table_html(const struct table *t, struct buf *out)
     }
 }
 
-static void facts_html(const struct report *rp, struct buf *out)
+static void fact_html(void *ud, const char *label, const char *value)
 {
-    /* The JSON rendering holds the same facts the other formats print. */
-    cJSON *j = report_to_json(rp);
-    const cJSON *run = cJSON_GetObjectItemCaseSensitive(j, "run"), *f;
-    buf_adds(out, "<dl class=\"facts\">\n");
-    cJSON_ArrayForEach(f, run) {
-        if (!cJSON_IsString(f))
-            continue;
-        buf_adds(out, "<dt>");
-        html_escape(out, f->string);
-        buf_adds(out, "</dt><dd>");
-        html_escape(out, f->valuestring);
-        buf_adds(out, "</dd>\n");
+    struct buf *out = ud;
+    buf_adds(out, "<dt>");
+    html_escape(out, label);
+    buf_adds(out, "</dt><dd>");
+    html_escape(out, value);
+    buf_adds(out, "</dd>\n");
+}
+
+/* "suite → backend, ..." of the per-suite routing. */
+static void routes_html(const struct decision *dc, struct buf *out)
+{
+    for (size_t s = 0; s < dc->nsuites; s++) {
+        if (s)
+            buf_adds(out, ", ");
+        html_escape(out, dc->routes[s].suite);
+        buf_adds(out, " &rarr; <strong>");
+        html_escape(out, dc->routes[s].backend);
+        buf_adds(out, "</strong>");
     }
-    buf_adds(out, "</dl>\n");
-    cJSON_Delete(j);
 }
 
 static void decision_html(const struct report *rp, struct buf *out)
@@ -118,20 +123,19 @@ static void decision_html(const struct report *rp, struct buf *out)
         buf_adds(out, "<p class=\"verdict\" id=\"recommendation\">Recommended: <strong>");
         html_escape(out, dc->c[dc->ranked[0]].backend);
         buf_adds(out, "</strong>");
-        if (dc->hybrid_beats_single)
-            buf_adds(out, " &mdash; or route per suite, which is cheaper (below)");
+        if (dc->hybrid_beats_single) {
+            char hybrid[64], single[64];
+            table_format_value(FMT_USD, dc->hybrid_cost_per_1k, hybrid, sizeof(hybrid));
+            table_format_value(FMT_USD, dc->c[dc->ranked[0]].cost_per_1k, single, sizeof(single));
+            buf_adds(out, "<br>Cheaper, routing per suite: ");
+            routes_html(dc, out);
+            buf_addf(out, " (%s instead of %s per 1,000 requests)", hybrid, single);
+        }
         buf_adds(out, "</p>\n");
     } else if (dc->hybrid_feasible) {
         buf_adds(out, "<p class=\"verdict\" id=\"recommendation\">No single backend meets every "
                       "constraint; route per suite: ");
-        for (size_t s = 0; s < dc->nsuites; s++) {
-            if (s)
-                buf_adds(out, ", ");
-            html_escape(out, dc->routes[s].suite);
-            buf_adds(out, " &rarr; <strong>");
-            html_escape(out, dc->routes[s].backend);
-            buf_adds(out, "</strong>");
-        }
+        routes_html(dc, out);
         buf_adds(out, "</p>\n");
     } else {
         buf_adds(out, "<p class=\"verdict none\" id=\"recommendation\">No backend meets every "
@@ -186,8 +190,11 @@ void html_render(const struct report *rp, const struct plot_set *plots, struct b
         buf_adds(out, ": ");
         html_escape(out, id->valuestring);
     }
-    buf_addf(out, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<header>\n<h1>assay report</h1>\n", css);
-    facts_html(rp, out);
+    buf_addf(out, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<header>\n"
+                  "<h1>assay report</h1>\n", css);
+    buf_adds(out, "<dl class=\"facts\">\n");
+    report_facts(rp, fact_html, out);
+    buf_adds(out, "</dl>\n");
     buf_adds(out, "</header>\n<nav><a href=\"#decision\">Decision</a>");
     if (rp->nnotes)
         buf_adds(out, "<a href=\"#notes\">Notes</a>");

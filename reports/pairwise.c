@@ -77,7 +77,8 @@ static uint64_t pair_seed(uint64_t base, const char *suite, const char *a, const
 {
     char key[512];
     int n = snprintf(key, sizeof(key), "pair|%s|%s|%s", suite, a, b);
-    return hash64(key, (uint64_t)(n < 0 ? 0 : n), base);
+    size_t len = n < 0 ? 0 : (size_t)n < sizeof(key) ? (size_t)n : sizeof(key) - 1;   /* truncated */
+    return hash64(key, len, base);
 }
 
 static void compare_pair(const struct per_item *pa, const struct per_item *pb,
@@ -123,11 +124,26 @@ static void compare_pair(const struct per_item *pa, const struct per_item *pb,
 
 static void sample_size(const struct pairwise_options *o, struct pair_cmp *c)
 {
-    c->needed = isnan(c->sd_diff) ? 0 : stats_sample_size(c->sd_diff, c->delta, o->alpha, o->power);
+    /* Past 1e6 spreads per difference the answer (over 10^12 items) is
+     * "not with this metric", and the count would overflow. */
+    if (!isfinite(c->sd_diff) || c->sd_diff / c->delta > 1e6) {
+        c->needed = 0;
+        c->beyond = !isnan(c->sd_diff);
+        return;
+    }
+    c->needed = stats_sample_size(c->sd_diff, c->delta, o->alpha, o->power);
     /* A difference of zero spread still needs a handful of items to be
      * seen at all; never advise fewer than two. */
     if (!isnan(c->sd_diff) && c->needed < 2)
         c->needed = 2;
+}
+
+static size_t rank_of(const struct pairwise_options *o, const char *backend)
+{
+    for (size_t i = 0; i < o->norder; i++)
+        if (strcmp(o->order[i], backend) == 0)
+            return i;
+    return o->norder;
 }
 
 int pairwise_run(const struct aggregate *a, const struct pairwise_options *opt,
@@ -168,6 +184,16 @@ int pairwise_run(const struct aggregate *a, const struct pairwise_options *opt,
         for (size_t j = i; j < a->n; j++)
             if (!a->groups[j].slice[0] && strcmp(a->groups[j].suite, g0->suite) == 0)
                 gs[ng++] = &a->groups[j];
+        /* Pairs in the caller's backend order (insertion sort: a few). */
+        for (size_t k = 1; k < ng && o.norder; k++) {
+            const struct group *v = gs[k];
+            size_t rank = rank_of(&o, v->backend), j = k;
+            while (j > 0 && rank_of(&o, gs[j - 1]->backend) > rank) {
+                gs[j] = gs[j - 1];
+                j--;
+            }
+            gs[j] = v;
+        }
         const char *metric = g0->primary;
         if (!metric)
             for (size_t k = 0; k < ng && !metric; k++)

@@ -33,6 +33,8 @@ struct pairwise_options {
     uint64_t seed;           /* default 1 */
     const struct detect *detect;   /* borrowed overrides of the default delta */
     size_t ndetect;
+    const char *const *order;      /* backends in the order pairs are formed (borrowed); */
+    size_t norder;                 /* none: the order they first appear in the aggregate */
 };
 
 struct pair_cmp {
@@ -51,6 +53,7 @@ struct pair_cmp {
     double sd_diff;                /* sd of the paired differences (estimated when b is NULL) */
     double delta;                  /* difference the sample size is for */
     size_t needed;                 /* items needed to detect delta; 0 if unknown */
+    int beyond;                    /* spread so wide no practical item count would do */
 };
 
 struct pairwise {

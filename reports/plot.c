@@ -27,7 +27,8 @@
 extern char **environ;
 
 #define SVG_TERM "set terminal svg size 760,440 noenhanced font 'sans,12' background '#ffffff'\n"
-#define PNG_TERM "set terminal pngcairo size 1140,660 noenhanced font 'sans,12' background '#ffffff'\n"
+#define PNG_TERM \
+    "set terminal pngcairo size 1140,660 noenhanced font 'sans,12' background '#ffffff'\n"
 
 struct point {
     double x, y, lo, hi;
@@ -88,33 +89,28 @@ struct ctx {
     size_t cap;
 };
 
-static struct plot *add_plot(struct ctx *c, const char *name, const char *title,
-                             const char *caption)
+/* Registers a plot, writes its data file and opens it in the script
+ * (reset, SVG output, title); NULL with the diag filled if the data
+ * cannot be written. */
+static struct plot *open_plot(struct ctx *c, const char *name, const char *title,
+                              const char *caption, const struct buf *data)
 {
+    char *path = xasprintf("%s/%s.dat", c->dir, name);
+    int rc = file_write_atomic(path, data->ptr, data->len, c->d);
+    free(path);
+    if (rc < 0)
+        return NULL;
     XGROW(c->ps->p, c->cap, c->ps->n + 1);
     struct plot *p = &c->ps->p[c->ps->n++];
     memset(p, 0, sizeof(*p));
     snprintf(p->name, sizeof(p->name), "%s", name);
     snprintf(p->title, sizeof(p->title), "%s", title);
     snprintf(p->caption, sizeof(p->caption), "%s", caption);
-    return p;
-}
-
-static int write_data(struct ctx *c, const char *name, const struct buf *data)
-{
-    char *path = xasprintf("%s/%s.dat", c->dir, name);
-    int rc = file_write_atomic(path, data->ptr, data->len, c->d);
-    free(path);
-    return rc;
-}
-
-/* Starts a plot in the script: reset, SVG output, title. */
-static void begin(struct ctx *c, const struct plot *p)
-{
     struct buf *s = &c->script;
     buf_addf(s, "\n# --- %s\nreset\n" SVG_TERM "set output '%s.svg'\nset title ", p->name, p->name);
     gp_string(s, p->title);
     buf_adds(s, "\nset grid lc rgb '#dddddd'\nset border lc rgb '#555555'\n");
+    return p;
 }
 
 /* Ends it: the same plot again as PNG. */
@@ -167,8 +163,11 @@ static int tradeoff_plot(struct ctx *c, const char *suite, int by_cost)
             missing++;
             continue;
         }
+        const struct metric_agg *m = group_metric(g, g->primary);
         pt[n].x = x;
         pt[n].y = g->quality;
+        pt[n].lo = m && !isnan(m->ci.lo) ? m->ci.lo : g->quality;
+        pt[n].hi = m && !isnan(m->ci.hi) ? m->ci.hi : g->quality;
         pt[n].label = g->backend;
         n++;
     }
@@ -182,19 +181,19 @@ static int tradeoff_plot(struct ctx *c, const char *suite, int by_cost)
     snprintf(title, sizeof(title), "%s: %s vs %s", suite, metric,
              by_cost ? "cost per 1,000 requests" : "p95 latency");
     snprintf(caption, sizeof(caption),
-             "Each point is a backend on suite %s: %s (%s is better) against %s. The line joins "
-             "the Pareto frontier: backends that no other backend beats on both.%s",
+             "Each point is a backend on suite %s: %s (%s is better, with its interval) against "
+             "%s. The line joins the Pareto frontier: backends that no other backend beats on "
+             "both.%s",
              suite, metric, hib ? "higher" : "lower",
              by_cost ? "USD per 1,000 requests (per-hour prices amortised)"
                      : "end-to-end p95 latency of the suite's successful requests",
              missing ? (by_cost ? " Backends without a known price are left out."
                                 : " Backends without successful requests are left out.") : "");
-    struct plot *p = add_plot(c, name, title, caption);
     struct buf data;
     buf_init(&data, 0);
-    buf_adds(&data, "# x y label\n");
+    buf_adds(&data, "# x y y_low y_high label\n");
     for (size_t i = 0; i < n; i++) {
-        buf_addf(&data, "%.10g %.10g ", pt[i].x, pt[i].y);
+        buf_addf(&data, "%.10g %.10g %.10g %.10g ", pt[i].x, pt[i].y, pt[i].lo, pt[i].hi);
         dat_label(&data, pt[i].label);
         buf_addc(&data, '\n');
     }
@@ -202,7 +201,7 @@ static int tradeoff_plot(struct ctx *c, const char *suite, int by_cost)
     for (size_t i = 0; i < n; i++)
         if (pt[i].frontier)
             buf_addf(&data, "%.10g %.10g\n", pt[i].x, pt[i].y);
-    int rc = write_data(c, name, &data);
+    struct plot *p = open_plot(c, name, title, caption, &data);
     buf_release(&data);
     double lo = INFINITY, hi = -INFINITY;
     for (size_t i = 0; i < n; i++) {
@@ -210,10 +209,9 @@ static int tradeoff_plot(struct ctx *c, const char *suite, int by_cost)
         hi = fmax(hi, pt[i].x);
     }
     free(pt);
-    if (rc < 0)
+    if (!p)
         return -1;
     struct buf *s = &c->script;
-    begin(c, p);
     buf_addf(s, "set xlabel '%s'\n", by_cost ? "USD per 1,000 requests" : "p95 latency (ms)");
     buf_adds(s, "set ylabel ");
     char yl[160];
@@ -228,10 +226,11 @@ static int tradeoff_plot(struct ctx *c, const char *suite, int by_cost)
         buf_adds(s, "set xrange [0:*]\nset offsets 0, graph 0.25, graph 0.1, graph 0.1\n");
     else
         buf_adds(s, "set offsets graph 0.08, graph 0.25, graph 0.1, graph 0.1\n");
-    buf_addf(s, "plot '%s.dat' index 0 using 1:2 with points pt 7 ps 1.4 lc rgb '#1f77b4' title 'backend', \\\n"
-                "     '' index 0 using 1:2:3 with labels offset char 1,0.6 left notitle, \\\n"
+    buf_addf(s, "plot '%s.dat' index 0 using 1:2:3:4 with yerrorbars pt 7 ps 1.4 lc rgb '#1f77b4' "
+                "title 'backend (%g%% interval)', \\\n"
+                "     '' index 0 using 1:2:5 with labels offset char 1,0.6 left notitle, \\\n"
                 "     '' index 1 using 1:2 with linespoints lw 2 dt 2 pt 6 ps 2.4 lc rgb '#d62728' "
-                "title 'Pareto frontier'\n", name);
+                "title 'Pareto frontier'\n", name, 100 * rp->agg->opt.level);
     end(c, p);
     return 0;
 }
@@ -270,21 +269,21 @@ static int quality_bars(struct ctx *c, const char *suite)
              "suite defines; whiskers are the %g%% interval (bootstrap, Wilson for pass rates). "
              "Overlapping whiskers are not a test: see the pairwise table.",
              metric, suite, hib ? "higher" : "lower", 100 * rp->agg->opt.level);
-    struct plot *p = add_plot(c, name, title, caption);
-    int rc = write_data(c, name, &data);
+    struct plot *p = open_plot(c, name, title, caption, &data);
     buf_release(&data);
-    if (rc < 0)
+    if (!p)
         return -1;
     struct buf *s = &c->script;
-    begin(c, p);
     buf_adds(s, "set ylabel ");
     gp_string(s, metric);
     buf_addf(s, "\nset style fill solid 0.55 border lc rgb '#1f4e79'\nset boxwidth 0.6\n"
                 "set xrange [0.4:%zu.6]\nset xtics nomirror\nset key below\n", n);
     if (lo >= 0)
         buf_adds(s, "set yrange [0:*]\n");
-    buf_addf(s, "plot '%s.dat' using 1:2:xticlabels(5) with boxes lc rgb '#6baed6' title 'mean', \\\n"
-                "     '' using 1:2:3:4 with yerrorbars lc rgb '#000000' pt 7 ps 0.5 title '%g%% interval'\n",
+    buf_addf(s, "plot '%s.dat' using 1:2:xticlabels(5) with boxes lc rgb '#6baed6' "
+                "title 'mean', \\\n"
+                "     '' using 1:2:3:4 with yerrorbars lc rgb '#000000' pt 7 ps 0.5 "
+                "title '%g%% interval'\n",
              name, 100 * rp->agg->opt.level);
     end(c, p);
     return 0;
@@ -323,8 +322,8 @@ static int latency_cdf(struct ctx *c)
                 buf_addf(&data, "%.10g %.10g\n", v[i], (double)(i + 1) / (double)n);
             if ((n - 1) % step)
                 buf_addf(&data, "%.10g 1\n", v[n - 1]);
-            buf_addf(&cmd, "%s'%s' index %zu using 1:2 with steps lw 2 title ", blocks ? ", \\\n     " : "",
-                     "latency_cdf.dat", blocks);
+            buf_addf(&cmd, "%s'latency_cdf.dat' index %zu using 1:2 with steps lw 2 title ",
+                     blocks ? ", \\\n     " : "", blocks);
             gp_string(&cmd, rp->backends[b]);
             blocks++;
         }
@@ -332,18 +331,19 @@ static int latency_cdf(struct ctx *c)
     }
     int rc = 0;
     if (blocks) {
-        struct plot *p = add_plot(c, "latency_cdf", "End-to-end latency CDF by backend",
-                                  "Share of each backend's successful, non-cached requests (all "
-                                  "suites) that finished within a given time. The dashed line is "
-                                  "p95: where a curve crosses it is that backend's p95. Further "
-                                  "left is faster; a long flat tail is a latency outlier problem.");
-        rc = write_data(c, "latency_cdf", &data);
-        if (rc == 0) {
+        struct plot *p = open_plot(c, "latency_cdf", "End-to-end latency CDF by backend",
+                                   "Share of each backend's successful, non-cached requests (all "
+                                   "suites) that finished within a given time. The dashed line is "
+                                   "p95: where a curve crosses it is that backend's p95. Further "
+                                   "left is faster; a long flat tail is a latency outlier problem.",
+                                   &data);
+        rc = p ? 0 : -1;
+        if (p) {
             struct buf *s = &c->script;
-            begin(c, p);
             buf_adds(s, "set xlabel 'end-to-end latency (ms)'\nset ylabel 'share of requests'\n"
                         "set yrange [0:1.02]\nset key bottom right box opaque\n"
-                        "set arrow from graph 0, first 0.95 to graph 1, first 0.95 nohead dt 2 lc rgb '#888888'\n"
+                        "set arrow from graph 0, first 0.95 to graph 1, first 0.95 nohead "
+                        "dt 2 lc rgb '#888888'\n"
                         "plot ");
             buf_add(s, cmd.ptr, cmd.len);
             buf_addc(s, '\n');
@@ -376,15 +376,14 @@ static int ttft_dist(struct ctx *c)
     }
     int rc = 0;
     if (k) {
-        struct plot *p = add_plot(c, "ttft", "Time to first token by backend",
-                                  "Distribution of time to first token over each backend's "
-                                  "successful, non-cached streaming requests (all suites): the box "
-                                  "spans p25 to p75 with the median marked, whiskers reach p5 and "
-                                  "p95.");
-        rc = write_data(c, "ttft", &data);
-        if (rc == 0) {
+        struct plot *p = open_plot(c, "ttft", "Time to first token by backend",
+                                   "Distribution of time to first token over each backend's "
+                                   "successful, non-cached streaming requests (all suites): the "
+                                   "box spans p25 to p75 with the median marked, whiskers reach p5 "
+                                   "and p95.", &data);
+        rc = p ? 0 : -1;
+        if (p) {
             struct buf *s = &c->script;
-            begin(c, p);
             buf_addf(s, "set ylabel 'time to first token (ms)'\nset xrange [0.4:%zu.6]\n"
                         "set yrange [0:*]\nset boxwidth 0.5\nset style fill solid 0.35\n"
                         "set key top left box opaque\nset xtics nomirror\n"
@@ -439,7 +438,8 @@ static void run_gnuplot(struct plot_set *ps, const char *dir)
     posix_spawn_file_actions_destroy(&fa);
     if (rc != 0) {
         snprintf(ps->why, sizeof(ps->why), "%s could not be started (%s)%s", ps->program,
-                 strerror(rc), rc == ENOENT ? ": install gnuplot (Debian package gnuplot-nox)" : "");
+                 strerror(rc),
+                 rc == ENOENT ? ": install gnuplot (Debian package gnuplot-nox)" : "");
     } else {
         int status = 0;
         while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
@@ -521,7 +521,8 @@ int plots_make(const struct report *rp, const char *dir, struct plot_set *out, s
         return -1;
     struct ctx c = { rp, dir, out, BUF_INIT, d, 0 };
     buf_init(&c.script, 0);
-    buf_adds(&c.script, "# plots.gp -- written by assay report; run: gnuplot plots.gp\nset encoding utf8\ncd ");
+    buf_adds(&c.script, "# plots.gp -- written by assay report; run: gnuplot plots.gp\n"
+                        "set encoding utf8\ncd ");
     gp_string(&c.script, dir);
     buf_addc(&c.script, '\n');
     int rc = 0;
@@ -563,6 +564,27 @@ int plots_make(const struct report *rp, const char *dir, struct plot_set *out, s
                  out->n - out->drawn, out->n);
     }
     return 0;
+}
+
+void plots_render_md(const struct plot_set *ps, const char *rel_dir, struct buf *out)
+{
+    buf_adds(out, "## Plots\n\n");
+    if (ps->skipped || ps->n == 0) {
+        buf_adds(out, "Plots were skipped: ");
+        md_escape(out, ps->n == 0 ? "nothing to plot (no successful requests)" : ps->why);
+        buf_adds(out, ".\n\n");
+        return;
+    }
+    for (size_t i = 0; i < ps->n; i++) {
+        const struct plot *p = &ps->p[i];
+        if (!p->svg)
+            continue;
+        buf_adds(out, "![");
+        md_escape(out, p->title);
+        buf_addf(out, "](%s/%s.png)\n\n", rel_dir, p->name);   /* names are [A-Za-z0-9_-] */
+        md_escape(out, p->caption);
+        buf_adds(out, "\n\n");
+    }
 }
 
 void plots_release(struct plot_set *ps)

@@ -23,7 +23,8 @@ struct plot {
     char name[96];         /* file stem in the plot folder */
     char title[256];
     char caption[512];     /* what the plot shows and how to read it */
-    char *svg;             /* inline-ready SVG (prolog stripped, ids prefixed); owned, NULL if not drawn */
+    char *svg;             /* inline-ready SVG (prolog stripped, ids prefixed); owned,
+                              NULL if not drawn */
 };
 
 struct plot_set {
@@ -39,6 +40,11 @@ struct plot_set {
  * gnuplot. -1 only when the files cannot be written. */
 int  plots_make(const struct report *rp, const char *dir, struct plot_set *out, struct diag *d);
 void plots_release(struct plot_set *ps);
+
+/* Appends a Markdown "Plots" section: each drawn plot as an image link
+ * to its PNG (rel_dir/NAME.png, relative to the Markdown file) with its
+ * caption, or the reason plots were skipped. */
+void plots_render_md(const struct plot_set *ps, const char *rel_dir, struct buf *out);
 
 /* Returns owned: svg from its "<svg" on, every id and reference to one
  * prefixed with prefix, so several plots can live in one HTML page. */

@@ -16,25 +16,6 @@
 
 /* === prices ================================================================ */
 
-size_t report_reprice(struct run *r, const struct pricing_file *pf)
-{
-    size_t changed = 0;
-    if (!pf)
-        return 0;
-    for (size_t i = 0; i < r->n; i++) {
-        struct rec *x = &r->recs[i];
-        struct pricing p;
-        struct diag d;
-        diag_init(&d);
-        if (pricing_file_get(pf, x->backend, &p, &d) < 0 || !p.set)
-            continue;
-        struct cost c = cost_of_request(&p, x->in_tokens, x->cached_tokens, x->out_tokens);
-        x->cost_usd = c.usd;
-        changed++;
-    }
-    return changed;
-}
-
 static const char *basis_of(const struct pricing *p, int recorded)
 {
     if (p->per_hour > 0)
@@ -49,11 +30,11 @@ static const char *basis_of(const struct pricing *p, int recorded)
     return recorded ? "recorded" : "none";
 }
 
+/* The record's judge total (docs/records.md: judge.usd). */
 static double judge_cost(const struct rec *x)
 {
     const cJSON *j = cJSON_GetObjectItemCaseSensitive(x->json, "judge");
-    const cJSON *usd = cJSON_GetObjectItemCaseSensitive(
-        cJSON_GetObjectItemCaseSensitive(j, "cost"), "usd");
+    const cJSON *usd = cJSON_GetObjectItemCaseSensitive(j, "usd");
     return cJSON_IsNumber(usd) ? usd->valuedouble : 0;
 }
 
@@ -163,7 +144,8 @@ static void key_cells(struct table *t, const struct group *g, const char *label)
 
 enum { S_SUITE, S_BACKEND, S_REQ, S_QUALITY, S_ERR, S_P95, S_TTFT, S_COST1K, S_MONTHLY };
 
-static void summary_row(struct report *rp, struct table *t, const struct group *g, const char *label)
+static void summary_row(struct report *rp, struct table *t, const struct group *g,
+                        const char *label)
 {
     const struct group_cost *gc = &rp->cost[group_index(rp, g)];
     const struct metric_agg *pm = g->primary ? group_metric(g, g->primary) : NULL;
@@ -208,7 +190,8 @@ static void build_summary(struct report *rp)
 
 enum { Q_SUITE, Q_BACKEND, Q_METRIC, Q_PRIMARY, Q_KIND, Q_N, Q_FAILED, Q_MEAN };
 
-static void quality_rows(struct report *rp, struct table *t, const struct group *g, const char *label)
+static void quality_rows(struct report *rp, struct table *t, const struct group *g,
+                         const char *label)
 {
     for (size_t j = 0; j < g->nmetrics; j++) {
         const struct metric_agg *m = &g->metrics[j];
@@ -257,8 +240,9 @@ static void reliability_row(struct report *rp, struct table *t, const struct gro
     table_set_num(t, R_OK, (double)g->ok);
     table_set_num(t, R_FAILED, (double)g->failed);
     table_set_ci(t, R_ERR, g->error_rate, g->error_ci.lo, g->error_ci.hi);
-    table_set_num(t, R_TIMEOUT, (double)g->timeouts);
-    table_set_num(t, R_429, (double)g->rate_limited);
+    double n = g->planned ? (double)g->planned : NAN;
+    table_set_num(t, R_TIMEOUT, (double)g->timeouts / n);
+    table_set_num(t, R_429, (double)g->rate_limited / n);
     table_set_num(t, R_RETRIED, (double)g->retried);
     table_set_num(t, R_CACHED, (double)g->cached);
 }
@@ -272,8 +256,8 @@ static void build_reliability(struct report *rp)
         { "ok", "ok", FMT_INT, 0 },
         { "failed", "failed", FMT_INT, 0 },
         { "error_rate", "error rate [95% CI]", FMT_PCT, 1 },
-        { "timeouts", "timeouts", FMT_INT, 0 },
-        { "rate_limited", "429s", FMT_INT, 0 },
+        { "timeout_rate", "timeouts", FMT_PCT, 0 },
+        { "rate_limited_rate", "got 429", FMT_PCT, 0 },
         { "retried", "retried", FMT_INT, 0 },
         { "cached", "cached", FMT_INT, 0 },
     };
@@ -281,7 +265,8 @@ static void build_reliability(struct report *rp)
                                 sizeof(cols) / sizeof(cols[0]), 2);
     each_group(rp, t, 1, reliability_row);
     table_note(t, "failed: final status other than ok (every planned request counts); error "
-                  "rate interval: Wilson; 429s: requests with at least one rate-limited attempt; "
+                  "rate interval: Wilson; timeouts: share of requests that ended in a timeout; "
+                  "got 429: share of requests with at least one rate-limited attempt; "
                   "retried: more than one attempt; cached: served from the cache, never counted "
                   "in latency.");
 }
@@ -297,7 +282,8 @@ static const struct dist *dist_pick(const struct group *g, const char *key)
     return &g->e2e;
 }
 
-static void latency_row(struct report *rp, struct table *t, const struct group *g, const char *label)
+static void latency_row(struct report *rp, struct table *t, const struct group *g,
+                        const char *label)
 {
     const struct dist *x = dist_pick(g, t->key);
     key_cells(t, g, label);
@@ -467,8 +453,8 @@ static void build_pairwise(struct report *rp)
         { "a", "A", FMT_TEXT, 0 },
         { "b", "B", FMT_TEXT, 0 },
         { "n", "items", FMT_INT, 0 },
-        { "mean_a", "A", FMT_QUALITY, 0 },
-        { "mean_b", "B", FMT_QUALITY, 0 },
+        { "mean_a", "mean A", FMT_QUALITY, 0 },
+        { "mean_b", "mean B", FMT_QUALITY, 0 },
         { "diff", "A - B [95% CI]", FMT_DIFF, 1 },
         { "test", "test", FMT_TEXT, 0 },
         { "p", "p", FMT_P, 0 },
@@ -523,8 +509,9 @@ static void build_sample_size(struct report *rp)
         { "items_needed", "items needed", FMT_INT, 0 },
         { "verdict", "verdict", FMT_TEXT, 0 },
     };
-    struct table *t = new_table(rp, "sample_size", "Sample size: items needed to detect a difference",
-                                cols, sizeof(cols) / sizeof(cols[0]), 3);
+    struct table *t = new_table(rp, "sample_size",
+                                "Sample size: items needed to detect a difference", cols,
+                                sizeof(cols) / sizeof(cols[0]), 3);
     for (size_t i = 0; i < rp->pw.n; i++) {
         const struct pair_cmp *c = &rp->pw.c[i];
         char pair[256], v[128];
@@ -550,7 +537,8 @@ static void build_sample_size(struct report *rp)
             }
             table_set_text(t, N_VERDICT, v);
         } else {
-            table_set_text(t, N_VERDICT, "too few items to estimate");
+            table_set_text(t, N_VERDICT, c->beyond ? "beyond any practical item count"
+                                                   : "too few items to estimate");
         }
     }
     table_note(t, "From the spread of the paired differences observed in this run: items needed "
@@ -588,7 +576,8 @@ static void build_slices(struct report *rp)
                 add_unique(&slices, &nsl, a->groups[i].slice);
         for (size_t k = 0; k < nsl; k++)
             for (size_t b = 0; b < rp->nbackends; b++) {
-                const struct group *g = aggregate_find(a, rp->backends[b], rp->suites[s], slices[k]);
+                const struct group *g =
+                    aggregate_find(a, rp->backends[b], rp->suites[s], slices[k]);
                 if (!g)
                     continue;
                 const struct metric_agg *pm = g->primary ? group_metric(g, g->primary) : NULL;
@@ -624,6 +613,10 @@ static void collect_notes(struct report *rp)
         add_note(rp, "%zu record%s superseded by a later record of the same key (a resumed or "
                      "retried run): the last one counts.", r->superseded,
                  r->superseded == 1 ? " was" : "s were");
+    if (rp->opt.pricing_path)
+        add_note(rp, "Prices from %s replace the run's for the backends it names: %zu record%s "
+                     "re-priced from their usage.", rp->opt.pricing_path, rp->opt.repriced,
+                 rp->opt.repriced == 1 ? "" : "s");
     const cJSON *plan = cJSON_GetObjectItemCaseSensitive(r->meta, "plan");
     const cJSON *req = cJSON_GetObjectItemCaseSensitive(plan, "requests");
     if (cJSON_IsNumber(req) && (double)r->n < req->valuedouble)
@@ -652,7 +645,41 @@ static char *capture_decision(const struct report *rp, int md)
         return xstrdup("");
     decision_print(rp->dc, rp->cons, md, f);
     fclose(f);
-    return text;
+    if (!md)
+        return text;
+    /* The engine prints backend names as they are; in Markdown, which
+     * passes HTML through, a name must not become a tag. Its own markup
+     * uses no < > &, so escaping those everywhere is safe. */
+    struct buf b;
+    buf_init(&b, 0);
+    for (const char *p = text; *p; p++) {
+        if (*p == '<' || *p == '>' || *p == '&')
+            buf_addc(&b, '\\');
+        buf_addc(&b, *p);
+    }
+    free(text);
+    return buf_take(&b, NULL);
+}
+
+/* Puts the names in the order run.json lists them (the config's order,
+ * stable from run to run) instead of the order requests happened to
+ * finish; names run.json does not list keep their order, after. */
+static void order_like_config(const struct run *r, const char *key, const char **names, size_t n)
+{
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(r->meta, key), *it;
+    size_t placed = 0;
+    cJSON_ArrayForEach(it, list) {
+        const cJSON *nm = cJSON_GetObjectItemCaseSensitive(it, "name");
+        const char *name = cJSON_IsObject(list) ? it->string
+                         : cJSON_IsString(nm) ? nm->valuestring : NULL;
+        for (size_t i = placed; name && i < n; i++)
+            if (strcmp(names[i], name) == 0) {
+                const char *keep = names[i];
+                memmove(&names[placed + 1], &names[placed], (i - placed) * sizeof(*names));
+                names[placed++] = keep;
+                break;
+            }
+    }
 }
 
 int report_build(struct report *rp, const struct run *r, const struct aggregate *a,
@@ -677,10 +704,12 @@ int report_build(struct report *rp, const struct run *r, const struct aggregate 
         else
             add_unique(&rp->suites, &rp->nsuites, g->suite);
     }
+    order_like_config(r, "backends", rp->backends, rp->nbackends);
+    order_like_config(r, "suites", rp->suites, rp->nsuites);
     compute_costs(rp);
     struct pairwise_options po = {
         a->opt.level, rp->opt.alpha, rp->opt.power, a->opt.resamples, a->opt.seed,
-        rp->opt.detect, rp->opt.ndetect,
+        rp->opt.detect, rp->opt.ndetect, rp->backends, rp->nbackends,
     };
     if (pairwise_run(a, &po, &rp->pw, d) < 0)
         return -1;
@@ -738,10 +767,7 @@ static const char *meta_str(const struct run *r, const char *key)
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-/* The run's facts as label/value lines, shared by every rendering. */
-typedef void fact_fn(void *ud, const char *label, const char *value);
-
-static void each_fact(const struct report *rp, fact_fn *fn, void *ud)
+void report_facts(const struct report *rp, report_fact_fn *fn, void *ud)
 {
     const struct run *r = rp->run;
     struct buf b;
@@ -780,7 +806,8 @@ static void each_fact(const struct report *rp, fact_fn *fn, void *ud)
             g = aggregate_find(rp->agg, rp->backends[k], rp->suites[i], "");
         buf_addf(&b, "%s%s", i ? ", " : "", rp->suites[i]);
         if (g && g->primary)
-            buf_addf(&b, " (%s, %s is better)", g->primary, g->higher_is_better ? "higher" : "lower");
+            buf_addf(&b, " (%s, %s is better)", g->primary,
+                     g->higher_is_better ? "higher" : "lower");
     }
     fn(ud, "suites", b.ptr);
     buf_release(&b);
@@ -797,12 +824,7 @@ static void fact_line(void *ud, const char *label, const char *value)
     struct fact_out *fo = ud;
     if (fo->md) {
         buf_addf(fo->out, "- **%s**: ", label);
-        /* values come from run.json: keep Markdown from reading them */
-        for (const char *p = value; *p; p++) {
-            if (strchr("\\`*_[]<>|#&", *p))
-                buf_addc(fo->out, '\\');
-            buf_addc(fo->out, *p == '\n' ? ' ' : *p);
-        }
+        md_escape(fo->out, value);   /* values come from run.json */
         buf_addc(fo->out, '\n');
     } else {
         char first[32];
@@ -815,7 +837,7 @@ void report_render_term(const struct report *rp, size_t width, struct buf *out)
 {
     struct fact_out fo = { out, 0, width };
     buf_adds(out, "assay report\n\n");
-    each_fact(rp, fact_line, &fo);
+    report_facts(rp, fact_line, &fo);
     buf_addc(out, '\n');
     for (size_t i = 0; i < rp->nnotes; i++)
         text_wrap(out, rp->notes[i], width, "note: ", "      ");
@@ -847,10 +869,13 @@ void report_render_md(const struct report *rp, struct buf *out)
 {
     struct fact_out fo = { out, 1, 0 };
     buf_adds(out, "# assay report\n\n");
-    each_fact(rp, fact_line, &fo);
+    report_facts(rp, fact_line, &fo);
     buf_addc(out, '\n');
-    for (size_t i = 0; i < rp->nnotes; i++)
-        buf_addf(out, "> **Note:** %s\n>\n", rp->notes[i]);
+    for (size_t i = 0; i < rp->nnotes; i++) {
+        buf_adds(out, "> **Note:** ");
+        md_escape(out, rp->notes[i]);
+        buf_adds(out, "\n>\n");
+    }
     if (rp->nnotes) {
         buf_truncate(out, out->len - 2);   /* drop the last ">\n" */
         buf_addc(out, '\n');
@@ -866,11 +891,6 @@ static void fact_json(void *ud, const char *label, const char *value)
     cJSON_AddStringToObject((cJSON *)ud, label, value);
 }
 
-static cJSON *num_or_null(double v)
-{
-    return isnan(v) || isinf(v) ? cJSON_CreateNull() : cJSON_CreateNumber(v);
-}
-
 cJSON *constraints_to_json(const struct constraints *c)
 {
     cJSON *o = cJSON_CreateObject();
@@ -878,12 +898,12 @@ cJSON *constraints_to_json(const struct constraints *c)
     for (size_t i = 0; i < c->nfloors; i++)
         cJSON_AddNumberToObject(mq, c->floors[i].suite, c->floors[i].min);
     cJSON_AddBoolToObject(o, "use_lower_bound", c->use_lower_bound);
-    cJSON_AddItemToObject(o, "max_p95_ms", num_or_null(c->max_p95_ms));
-    cJSON_AddItemToObject(o, "max_p99_ms", num_or_null(c->max_p99_ms));
-    cJSON_AddItemToObject(o, "max_ttft_p95_ms", num_or_null(c->max_ttft_p95_ms));
-    cJSON_AddItemToObject(o, "max_error_rate", num_or_null(c->max_error_rate));
-    cJSON_AddItemToObject(o, "max_cost_per_1k", num_or_null(c->max_cost_per_1k));
-    cJSON_AddItemToObject(o, "max_monthly_usd", num_or_null(c->max_monthly_usd));
+    cJSON_AddItemToObject(o, "max_p95_ms", json_num(c->max_p95_ms));
+    cJSON_AddItemToObject(o, "max_p99_ms", json_num(c->max_p99_ms));
+    cJSON_AddItemToObject(o, "max_ttft_p95_ms", json_num(c->max_ttft_p95_ms));
+    cJSON_AddItemToObject(o, "max_error_rate", json_num(c->max_error_rate));
+    cJSON_AddItemToObject(o, "max_cost_per_1k", json_num(c->max_cost_per_1k));
+    cJSON_AddItemToObject(o, "max_monthly_usd", json_num(c->max_monthly_usd));
     cJSON_AddItemToObject(o, "monthly_requests",
                           c->monthly_requests > 0 ? cJSON_CreateNumber(c->monthly_requests)
                                                   : cJSON_CreateNull());
@@ -909,7 +929,7 @@ cJSON *report_to_json(const struct report *rp)
     cJSON_AddNumberToObject(o, "schema", 1);
     cJSON_AddStringToObject(o, "generator", "assay report " ASSAY_VERSION);
     cJSON *run = cJSON_AddObjectToObject(o, "run");
-    each_fact(rp, fact_json, run);
+    report_facts(rp, fact_json, run);
     cJSON_AddNumberToObject(run, "records", (double)rp->run->n);
     cJSON_AddNumberToObject(run, "superseded", (double)rp->run->superseded);
     cJSON_AddNumberToObject(run, "torn", (double)rp->run->torn);

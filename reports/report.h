@@ -5,10 +5,10 @@
  * report_build turns a run, its aggregate and its decision into tables
  * (table.h): summary, quality, reliability, latency (E2E, TTFT, ITL),
  * throughput and tokens, cost, pairwise comparisons, sample sizes and,
- * with a slice tag, per-slice quality. Rows go suite by suite in the
- * order suites first appear in the run, backends in the order they first
- * appear, then one "(all)" row per backend pooling its suites where a
- * figure can be pooled (latency, errors, tokens, cost). Costs come from
+ * with a slice tag, per-slice quality. Rows go suite by suite, backends
+ * within, both in run.json's (the config's) order, then one "(all)" row
+ * per backend pooling its suites where a figure can be pooled (latency,
+ * errors, tokens, cost). Costs come from
  * the decision engine's rule (decide_request_cost): recorded cost plus
  * the amortised per-hour price. docs/reports.md defines every figure.
  *
@@ -32,12 +32,14 @@ struct report_options {
     const struct detect *detect;       /* differences to detect (borrowed) */
     size_t ndetect;
     const char *pricing_path;          /* named in the report, or NULL */
+    size_t repriced;                   /* records the pricing file re-priced */
 };
 
 /* Per aggregate group (same index as aggregate.groups). */
 struct group_cost {
     int priced;                 /* a price is known (config, pricing file or recorded cost) */
-    const char *basis;          /* "per token", "per request", "per token + request", "per hour", "none" */
+    const char *basis;          /* "per token", "per request", "per token + request",
+                                   "per hour", "recorded", "none" */
     const char *note;           /* the decision engine's cost rule, borrowed */
     double per_request, per_1k; /* USD, amortised */
     double run_usd;             /* per_request * requests: this group as run */
@@ -64,17 +66,17 @@ struct report {
     char *decision_text, *decision_md;  /* decision_print renderings (owned) */
 };
 
-/* Re-prices every record of a backend the pricing file names, from the
- * record's usage (cost_of_request); per-hour prices are amortised later.
- * Returns how many records changed. */
-size_t report_reprice(struct run *r, const struct pricing_file *pf);
-
 int  report_build(struct report *rp, const struct run *r, const struct aggregate *a,
                   const struct constraints *c, const struct decision *dc,
                   const struct report_options *o, struct diag *d);
 void report_release(struct report *rp);
 
 const struct table *report_table(const struct report *rp, const char *key);   /* or NULL */
+
+/* The run's facts as label/value pairs (run id, folder, config, dates,
+ * requests, backends, suites), shared by every rendering. */
+typedef void report_fact_fn(void *ud, const char *label, const char *value);
+void report_facts(const struct report *rp, report_fact_fn *fn, void *ud);
 
 /* The run in a few lines (id, config, dates, backends, suites) and the
  * notes; then every table; then the decision. Appended to out. */

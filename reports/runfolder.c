@@ -26,7 +26,7 @@ static double num_or_nan(const cJSON *obj, const char *key)
 static long long_or_neg(const cJSON *obj, const char *key)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-    return cJSON_IsNumber(v) ? (long)v->valuedouble : -1;
+    return json_long_or(v, -1);
 }
 
 static const char *str_or(const cJSON *obj, const char *key, const char *dflt)

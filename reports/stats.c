@@ -275,6 +275,9 @@ size_t stats_sample_size(double sd_diff, double delta, double alpha, double powe
     if (!(delta > 0) || !(sd_diff >= 0))
         return 0;
     double z = stats_normal_quantile(1 - alpha / 2) + stats_normal_quantile(power);
-    double n = pow(z * sd_diff / delta, 2);
-    return (size_t)ceil(n);
+    double n = ceil(pow(z * sd_diff / delta, 2));
+    /* An infinite or huge spread must not overflow the cast. */
+    if (!(n < (double)SIZE_MAX / 2))
+        return SIZE_MAX;
+    return (size_t)n;
 }

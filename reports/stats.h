@@ -66,7 +66,8 @@ double stats_normal_quantile(double p);
 
 /* Items needed to detect a mean paired difference delta with the given
  * sd of differences, two-sided alpha and power (normal approximation:
- * n = ((z_{1-alpha/2} + z_power) * sd / delta)^2, rounded up). */
+ * n = ((z_{1-alpha/2} + z_power) * sd / delta)^2, rounded up); SIZE_MAX
+ * when that is beyond counting (infinite spread). */
 size_t stats_sample_size(double sd_diff, double delta, double alpha, double power);
 
 #endif

@@ -103,6 +103,23 @@ const struct table_cell *table_cell(const struct table *t, size_t row, size_t co
 
 /* === formatting ============================================================ */
 
+/* As table_format_value, with the number of decimals chosen by the
+ * magnitude of ref, so an interval reads like its value: 14.12 [7.26, 22.34]. */
+static void format_like(enum cell_fmt fmt, double v, double ref, char *out, size_t n)
+{
+    if ((fmt == FMT_QUALITY || fmt == FMT_DIFF || fmt == FMT_MS) && !isnan(v) && !isinf(v) &&
+        !isnan(ref)) {
+        int small = fabs(ref) < (fmt == FMT_MS ? 100 : 10);
+        if (fmt == FMT_MS)
+            fmt_thousands(v, small ? 1 : 0, out, n);
+        else
+            snprintf(out, n, fmt == FMT_DIFF ? (small ? "%+.3f" : "%+.2f")
+                                             : (small ? "%.3f" : "%.2f"), v);
+        return;
+    }
+    table_format_value(fmt, v, out, n);
+}
+
 void table_format_value(enum cell_fmt fmt, double v, char *out, size_t n)
 {
     if (isnan(v) || isinf(v)) {
@@ -178,8 +195,8 @@ static void cell_text(const struct table_col *col, const struct table_cell *x, s
     buf_adds(out, v);
     if (col->ci && !isnan(x->v) && !isnan(x->lo) && !isnan(x->hi)) {
         char lo[64], hi[64];
-        table_format_value(col->fmt, x->lo, lo, sizeof(lo));
-        table_format_value(col->fmt, x->hi, hi, sizeof(hi));
+        format_like(col->fmt, x->lo, x->v, lo, sizeof(lo));
+        format_like(col->fmt, x->hi, x->v, hi, sizeof(hi));
         buf_addf(out, " [%s, %s]", lo, hi);
     }
 }
@@ -354,15 +371,14 @@ void table_render_term(const struct table *t, size_t width, struct buf *out)
 
 /* === Markdown ============================================================== */
 
-/* Escapes what Markdown or the HTML it allows would read as markup. */
-static void md_text(struct buf *out, const char *s)
+void md_escape(struct buf *out, const char *s)
 {
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         if (*p == '\n' || *p == '\r' || *p == '\t')
             buf_addc(out, ' ');
         else if (*p < 0x20 || *p == 0x7f)
             buf_addc(out, '?');
-        else if (strchr("\\`*_[]<>|#&", *p))
+        else if (strchr("\\`*_<>|&", *p))
             buf_addf(out, "\\%c", *p);
         else
             buf_addc(out, (char)*p);
@@ -372,7 +388,7 @@ static void md_text(struct buf *out, const char *s)
 void table_render_md(const struct table *t, struct buf *out)
 {
     buf_adds(out, "### ");
-    md_text(out, t->title);
+    md_escape(out, t->title);
     buf_adds(out, "\n\n");
     if (t->nrows == 0) {
         buf_adds(out, "(no rows)\n\n");
@@ -381,7 +397,7 @@ void table_render_md(const struct table *t, struct buf *out)
     buf_addc(out, '|');
     for (size_t c = 0; c < t->ncols; c++) {
         buf_addc(out, ' ');
-        md_text(out, t->cols[c].title);
+        md_escape(out, t->cols[c].title);
         buf_adds(out, " |");
     }
     buf_adds(out, "\n|");
@@ -396,7 +412,7 @@ void table_render_md(const struct table *t, struct buf *out)
             buf_reset(&b);
             cell_text(&t->cols[c], table_cell(t, r, c), &b);
             buf_addc(out, ' ');
-            md_text(out, b.ptr);
+            md_escape(out, b.ptr);
             buf_adds(out, " |");
         }
         buf_addc(out, '\n');
@@ -404,7 +420,7 @@ void table_render_md(const struct table *t, struct buf *out)
     buf_release(&b);
     if (t->note) {
         buf_addc(out, '\n');
-        md_text(out, t->note);
+        md_escape(out, t->note);
         buf_addc(out, '\n');
     }
     buf_addc(out, '\n');
@@ -466,7 +482,7 @@ void table_render_csv(const struct table *t, struct buf *out)
 
 /* === JSON ================================================================== */
 
-static cJSON *json_num(double v)
+cJSON *json_num(double v)
 {
     return isnan(v) || isinf(v) ? cJSON_CreateNull() : cJSON_CreateNumber(v);
 }

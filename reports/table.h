@@ -80,8 +80,13 @@ void table_render_csv(const struct table *t, struct buf *out);
  * starting with first and the others with rest; never breaks a word;
  * control characters shown as '?'. Ends with a newline. */
 void text_wrap(struct buf *out, const char *s, size_t width, const char *first, const char *rest);
+/* Appends s for Markdown: what Markdown or the HTML it allows would
+ * read as markup is backslash-escaped, newlines become spaces. */
+void md_escape(struct buf *out, const char *s);
 /* Appends one RFC 4180 field (quoted when it holds , " CR or LF). */
 void csv_field(struct buf *out, const char *s);
+/* Returns owned: a JSON number, or null for NAN and infinities. */
+cJSON *json_num(double v);
 /* Returns owned {"key","title","columns":[{key,title}],"rows":[{...}],"note"}. */
 cJSON *table_to_json(const struct table *t);
 

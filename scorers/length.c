@@ -224,8 +224,8 @@ static int item_bounds(const cJSON *item, const char *field, struct bounds *b, s
         || !(cJSON_IsNumber(hi) || cJSON_IsNull(hi)))
         return diag_fail(d, "length: the item's \"%s\" field must be [min, max], got %s", field,
                          json_kind(v));
-    b->min = cJSON_IsNumber(lo) ? (long)lo->valuedouble : -1;
-    b->max = cJSON_IsNumber(hi) ? (long)hi->valuedouble : -1;
+    b->min = json_long_or(lo, -1);
+    b->max = json_long_or(hi, -1);
     return 0;
 }
 

@@ -18,13 +18,19 @@
 #define ASSAY_REPORT_FIXTURE_H
 
 #include "harness/util/buf.h"
+#include "harness/util/fileio.h"
 #include "harness/util/rng.h"
 #include "harness/util/xalloc.h"
+#include "reports/decide_args.h"
+#include "reports/report.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Each test uses some of these. */
+#define FX_UNUSED __attribute__((unused))
 
 struct fx_backend {
     const char *name, *model;
@@ -37,7 +43,7 @@ struct fx_backend {
     int estimated;         /* usage estimated */
 };
 
-static const struct fx_backend fx_backends[] = {
+FX_UNUSED static const struct fx_backend fx_backends[] = {
     { "strong", "mock-strong", 0.82, 1800, 0.22, 0.00, 0.10, 2.5, 10.0, 0,
       "{\"hosting\":\"managed\",\"region\":\"us\",\"open_weights\":false}", 0 },
     { "fast", "mock-fast", 0.62, 450, 0.25, 0.01, 0.02, 0.15, 0.6, 0,
@@ -49,8 +55,8 @@ static const struct fx_backend fx_backends[] = {
 };
 #define FX_NBACKENDS (sizeof(fx_backends) / sizeof(fx_backends[0]))
 
-static const char *const fx_suites[] = { "summarization", "extraction", "translation" };
-static const char *const fx_domains[] = { "news", "legal", "chat" };
+FX_UNUSED static const char *const fx_suites[] = { "summarization", "extraction", "translation" };
+FX_UNUSED static const char *const fx_domains[] = { "news", "legal", "chat" };
 
 struct fx_options {
     int items;          /* per suite; default 30 */
@@ -59,7 +65,7 @@ struct fx_options {
     size_t nbackends;   /* default all */
 };
 
-static void fx_write(const char *dir, const char *name, const char *text, size_t n)
+FX_UNUSED static void fx_write(const char *dir, const char *name, const char *text, size_t n)
 {
     char *path = xasprintf("%s/%s", dir, name);
     FILE *f = fopen(path, "w");
@@ -70,7 +76,7 @@ static void fx_write(const char *dir, const char *name, const char *text, size_t
     free(path);
 }
 
-static void fx_run_json(struct buf *b, const struct fx_options *o)
+FX_UNUSED static void fx_run_json(struct buf *b, const struct fx_options *o)
 {
     buf_addf(b, "{\"schema\":1,\"run_id\":\"20261126T223138Z-fx01\",\"tool\":{\"name\":\"assay\","
                 "\"version\":\"0.1.0\"},\"config_file\":\"examples/demo.json\","
@@ -93,12 +99,12 @@ static void fx_run_json(struct buf *b, const struct fx_options *o)
     buf_adds(b, "],\"config\":{}}\n");
 }
 
-static double fx_clamp(double v, double lo, double hi)
+FX_UNUSED static double fx_clamp(double v, double lo, double hi)
 {
     return v < lo ? lo : v > hi ? hi : v;
 }
 
-static void fx_record(struct buf *b, struct rng *r, const struct fx_backend *x, int suite,
+FX_UNUSED static void fx_record(struct buf *b, struct rng *r, const struct fx_backend *x, int suite,
                       int item, double *clock_ms, int force_fail, int cached)
 {
     /* Item difficulty is shared by every backend (same seed per item), so
@@ -168,7 +174,7 @@ static void fx_record(struct buf *b, struct rng *r, const struct fx_backend *x, 
 }
 
 /* Writes a run folder; returns its path (owned). */
-static char *fx_make_run(const char *dir, const struct fx_options *opt)
+FX_UNUSED static char *fx_make_run(const char *dir, const struct fx_options *opt)
 {
     struct fx_options o = *opt;
     if (o.items <= 0)
@@ -201,6 +207,71 @@ static char *fx_make_run(const char *dir, const struct fx_options *opt)
     fx_write(dir, "results.jsonl", b.ptr, b.len);
     buf_release(&b);
     return xstrdup(dir);
+}
+
+/* === reading back ========================================================= */
+
+/* A file's bytes (owned), NULL if unreadable. */
+FX_UNUSED static char *fx_slurp(const char *path)
+{
+    struct buf b;
+    struct diag d;
+    buf_init(&b, 0);
+    diag_init(&d);
+    if (file_read(path, &b, 0, &d) < 0) {
+        buf_release(&b);
+        return NULL;
+    }
+    return buf_take(&b, NULL);
+}
+
+/* A run folder loaded, aggregated, decided and reported, as cmd_report
+ * does it (no constraints but a monthly volume; optional pricing file). */
+struct fx_report {
+    struct run r;
+    struct aggregate a;
+    struct constraints c;
+    struct decision dc;
+    struct report rp;
+    struct pricing_file *pf;
+};
+
+FX_UNUSED static int fx_report_build(struct fx_report *x, const char *dir, double monthly,
+                                     const char *pricing)
+{
+    struct diag d;
+    diag_init(&d);
+    memset(x, 0, sizeof(*x));
+    constraints_init(&x->c);
+    x->c.monthly_requests = monthly;
+    if (run_load(dir, 0, &x->r, &d) < 0)
+        goto fail;
+    if (pricing) {
+        x->pf = pricing_file_load(pricing, &d);
+        if (!x->pf)
+            goto fail;
+        x->c.pricing = x->pf;
+    }
+    struct agg_options ao = { 0.95, 500, 1, NULL };
+    struct report_options ro = { 0.05, 0.8, NULL, 0, pricing, run_reprice(&x->r, x->pf) };
+    if (aggregate_run(&x->r, &ao, &x->a, &d) < 0 || decide(&x->r, &x->a, &x->c, &x->dc, &d) < 0 ||
+        report_build(&x->rp, &x->r, &x->a, &x->c, &x->dc, &ro, &d) < 0)
+        goto fail;
+    return 0;
+fail:
+    fprintf(stderr, "report of %s failed: %s\n", dir, d.msg);
+    return -1;
+}
+
+FX_UNUSED static void fx_report_release(struct fx_report *x)
+{
+    report_release(&x->rp);
+    decision_release(&x->dc);
+    aggregate_release(&x->a);
+    if (x->r.dir)
+        run_release(&x->r);
+    pricing_file_free(x->pf);
+    constraints_release(&x->c);
 }
 
 #endif

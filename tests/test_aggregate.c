@@ -4,6 +4,7 @@
 #include "support/proc.h"
 
 #include "reports/aggregate.h"
+#include "reports/compare.h"
 #include "reports/cost.h"
 
 #include "harness/util/buf.h"
@@ -121,6 +122,38 @@ int main(void)
     CHECK_INT_EQ(run_load(dir, 1, &r, &d), -1);
     CHECK_INT_EQ(d.line, 2);
     run_release(&r);
+
+    /* Names of any length: two backends that share a 600-byte prefix are
+     * two groups, and comparing the run reads no key past its end
+     * (fuzz_runfolder found keys built in fixed buffers, their snprintf
+     * length used unclamped). */
+    char *lng = xmalloc(700);
+    memset(lng, 'b', 699);
+    lng[699] = '\0';
+    buf_init(&b, 0);
+    lng[698] = '1';
+    record(&b, "n1", lng, "ok", 100, 0.5, 1, 0, 0.001);
+    lng[698] = '2';
+    record(&b, "n1", lng, "ok", 200, 0.6, 1, 0, 0.001);
+    write_file(dir, "results.jsonl", b.ptr);
+    buf_release(&b);
+    diag_init(&d);
+    CHECK_INT_EQ(run_load(dir, 1, &r, &d), 0);
+    CHECK_INT_EQ(aggregate_run(&r, &o, &a, &d), 0);
+    CHECK(aggregate_find(&a, lng, "sum", "") != NULL);
+    lng[698] = '1';
+    CHECK(aggregate_find(&a, lng, "sum", "") != NULL);
+    CHECK_INT_EQ(a.n, 6);   /* per backend: the suite, the domain slice, all suites */
+    struct compare_options co;
+    compare_options_init(&co);
+    struct comparison cmp;
+    CHECK_INT_EQ(compare_runs(&r, &r, &co, &cmp, &d), 0);
+    CHECK_INT_EQ(cmp.unmatched, 0);
+    comparison_release(&cmp);
+    compare_options_release(&co);
+    aggregate_release(&a);
+    run_release(&r);
+    free(lng);
 
     /* Cost model: cached input at its own rate; reasoning is inside output. */
     struct pricing p = { 2.0, 0.5, 8.0, 0.001, 0, "", 1 };

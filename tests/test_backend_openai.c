@@ -126,6 +126,16 @@ static void body_and_variants(void)
     CHECK_INT_EQ(r.usage.cached_input, -1);   /* no details: not reported, not 0 */
     CHECK_INT_EQ(r.usage.reasoning, 1);
 
+    /* Counts no long can hold are not reported, not undefined behaviour
+     * (found by fuzz_backends). */
+    reply_reset(&r);
+    CHECK_INT_EQ(canned_body(ops,
+        "{\"choices\":[{\"index\":0,\"message\":{\"content\":\"x\"},\"finish_reason\":\"stop\"}],"
+        "\"usage\":{\"prompt_tokens\":1e300,\"completion_tokens\":-1e30,\"total_tokens\":3}}",
+        NULL, &r, &d), 0);
+    CHECK_INT_EQ(r.usage.input, -1);
+    CHECK_INT_EQ(r.usage.output, -1);
+
     /* vLLM: last text and finish_reason in one chunk, stop_reason names
      * the stop string; reasoning field; no [DONE] needed for the text. */
     reply_reset(&r);
@@ -260,6 +270,14 @@ static void errors(void)
     CHECK_NEAR(parse_go_duration_ms("1h2m"), 3720000, 1e-9);
     CHECK(parse_go_duration_ms("soon") < 0);
     CHECK(parse_go_duration_ms("") < 0);
+    /* strtod alone accepts these; Go durations do not (found by fuzz_args) */
+    CHECK(parse_go_duration_ms("nans") < 0);
+    CHECK(parse_go_duration_ms("infs") < 0);
+    CHECK(parse_go_duration_ms("1e999s") < 0);
+    CHECK(parse_go_duration_ms(" 1s") < 0);
+    CHECK(parse_go_duration_ms("+1s") < 0);
+    CHECK(parse_go_duration_ms("-1s") < 0);
+    CHECK_NEAR(parse_go_duration_ms(".5s"), 500, 1e-9);
 
     CHECK_STR_EQ(finish_normalise("end_turn"), "stop");
     CHECK_STR_EQ(finish_normalise("max_tokens"), "length");

@@ -185,6 +185,9 @@ static void test_ranking_ties_attributes(void)
     struct aggregate a;
     struct decision dc;
     run_decide(dir, &c, &r, &a, &dc);
+    /* Candidates follow the config's order, not completion order. */
+    CHECK_STR_EQ(dc.c[0].backend, "b-twin");
+    CHECK_STR_EQ(dc.c[3].backend, "premium");
     /* No constraints: all feasible. local's per-hour price: 20 requests
      * per suite, 40 in all, spanning ~190 ms + e2e... its throughput is
      * measured; at 50% utilisation it still costs more than $0 per 1k. */
@@ -302,8 +305,102 @@ static void test_cli(void)
     free(dir);
 }
 
+static void test_markdown_escapes_names(void)
+{
+    const struct spec s[] = {
+        { "<i>odd_name</i>", 0.6, 0.8, 500, 0.002, NOATTR, PRICED },
+    };
+    char *dir = make_run(s, 1);
+    struct constraints c;
+    constraints_init(&c);
+    struct run r;
+    struct aggregate a;
+    struct decision dc;
+    run_decide(dir, &c, &r, &a, &dc);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    decision_print(&dc, &c, 1, mem);
+    fclose(mem);
+    CHECK_CONTAINS(text, "**Recommended: &lt;i&gt;odd\\_name&lt;/i&gt;**");
+    CHECK(strstr(text, "<i>") == NULL);
+    free(text);
+    decision_release(&dc);
+    aggregate_release(&a);
+    run_release(&r);
+    constraints_release(&c);
+    free(dir);
+}
+
+/* A load run's knee: sizes a per-hour backend for the monthly volume and
+ * excludes a per-token one whose knee is below the demand. */
+static void write_load_run(const char *dir, const char *backend, double knee, int found)
+{
+    char *path = xasprintf("%s/run.json", dir);
+    FILE *f = fopen(path, "w");
+    fprintf(f, "{\"load\":{\"backend\":\"%s\",\"slo\":{\"ttft_ms\":500,\"itl_ms\":null,"
+               "\"max_error_rate\":0.01},\"knee\":{\"found\":%s,\"rate_rps\":%g}}}\n",
+            backend, found ? "true" : "false", knee);
+    fclose(f);
+    free(path);
+}
+
+static void test_load_knees(void)
+{
+    const struct spec s[] = {
+        { "api", 0.6, 0.8, 500, 0.002, NOATTR, PRICED },
+        { "dedicated", 0.6, 0.8, 500, 0.0, NOATTR, "{\"per_hour\":10}" },
+    };
+    char *dir = make_run(s, 2);
+    char *la = test_tmpdir("load-api"), *ld = test_tmpdir("load-ded");
+    write_load_run(la, "api", 2.0, 1);
+    write_load_run(ld, "dedicated", 1.5, 1);
+    struct constraints c;
+    constraints_init(&c);
+    struct diag d;
+    diag_init(&d);
+    /* 25,920,000 requests / 30 days = 10 req/s on average. */
+    c.monthly_requests = 25920000;
+    CHECK_INT_EQ(constraints_add_load(&c, la, &d), 0);
+    CHECK_INT_EQ(constraints_add_load(&c, ld, &d), 0);
+    struct run r;
+    struct aggregate a;
+    struct decision dc;
+    run_decide(dir, &c, &r, &a, &dc);
+    const struct candidate *api = cand(&dc, "api"), *ded = cand(&dc, "dedicated");
+    CHECK(api && !api->feasible);
+    if (api) {
+        CHECK_STR_EQ(api->viol[0].what, "load capacity");
+        CHECK_CONTAINS(api->viol[0].text, "load: demand 10 req/s > knee 2 req/s under the load SLO (ttft_ms 500");
+    }
+    /* ceil(10 / 1.5) = 7 instances x $10 x 720 h = $50,400 a month. */
+    CHECK(ded && ded->feasible);
+    if (ded)
+        CHECK_NEAR(ded->monthly_usd, 50400, 1e-6);
+    int saw = 0;
+    for (size_t k = 0; k < dc.nrelax; k++)
+        if (strcmp(dc.relax[k].admits, "api") == 0) {
+            CHECK_STR_EQ(dc.relax[k].text, "lower the monthly volume to 5,184,000 requests (from 25,920,000)");
+            saw = 1;
+        }
+    CHECK(saw);
+    decision_release(&dc);
+    aggregate_release(&a);
+    run_release(&r);
+    /* A folder that is not a load run is refused by name. */
+    diag_init(&d);
+    CHECK_INT_EQ(constraints_add_load(&c, dir, &d), -1);
+    CHECK_CONTAINS(d.msg, "not a folder written by assay load");
+    constraints_release(&c);
+    free(la);
+    free(ld);
+    free(dir);
+}
+
 int main(void)
 {
+    test_load_knees();
+    test_markdown_escapes_names();
     test_cli();
     char buf[64];
     fmt_thousands(3210.4, 0, buf, sizeof(buf));

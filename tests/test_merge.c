@@ -6,6 +6,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "harness/config.h"
 #include "harness/shard.h"
 #include "harness/util/buf.h"
 #include "harness/util/xalloc.h"
@@ -78,6 +79,18 @@ static void test_assignment(void)
     }
     for (int k = 0; k < 5; k++)
         CHECK(counts[k] > 150 && counts[k] < 250);
+    /* Each of N shards gets its share of the account's rate limits. */
+    struct limits l = { 8, 600, 90000, 0 };
+    limits_apply_shard(&l, 3);
+    CHECK_NEAR(l.requests_per_minute, 200, 1e-9);
+    CHECK_NEAR(l.tokens_per_minute, 30000, 1e-9);
+    CHECK_INT_EQ(l.max_concurrent, 8);            /* a per-machine limit stays */
+    struct limits q = { 0, 600, 0, 0.25 };
+    limits_apply_shard(&q, 8);
+    CHECK_NEAR(q.requests_per_minute, 150, 1e-9);
+    struct limits one = { 0, 600, 0, 0 };
+    limits_apply_shard(&one, 1);
+    CHECK_NEAR(one.requests_per_minute, 600, 1e-9);
     /* Field boundaries matter. */
     CHECK(shard_of("a b", "c", "x", 0, 1000) != shard_of("a", "b c", "x", 0, 1000));
 }

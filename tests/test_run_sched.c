@@ -19,13 +19,13 @@ static double cost_fn(void *ud, size_t job)
 int main(void)
 {
     struct retry_conf rc = { 5, 100, 1000, 120000 };
-    struct limits none = { 0, 0, 0 };
+    struct limits none = { 0, 0, 0, 0 };
     size_t job, b;
     mono_ns intended;
 
     /* Global limit 3, two backends, one limited to 1 at a time. */
     struct sched *s = sched_new(2, 3, &rc, 1, cost_fn, NULL);
-    struct limits one = { 1, 0, 0 };
+    struct limits one = { 1, 0, 0, 0 };
     sched_backend(s, 0, &one, 0);
     sched_backend(s, 1, &none, 0);
     for (size_t i = 0; i < 4; i++) {
@@ -90,7 +90,7 @@ int main(void)
 
     /* 60 requests per minute: one a second after the first. */
     s = sched_new(1, 100, &rc, 1, cost_fn, NULL);
-    struct limits rpm = { 0, 60, 0 };
+    struct limits rpm = { 0, 60, 0, 0 };
     sched_backend(s, 0, &rpm, 0);
     for (size_t i = 0; i < 5; i++)
         sched_push(s, 0, i, 0);
@@ -107,7 +107,7 @@ int main(void)
      * waits for a full bucket; one costing 1000 waits for a full bucket and
      * then drives it negative; the correction comes when it ends. */
     s = sched_new(1, 100, &rc, 1, cost_fn, NULL);
-    struct limits tpm = { 0, 0, 600 };
+    struct limits tpm = { 0, 0, 600, 0 };
     sched_backend(s, 0, &tpm, 0);
     sched_push(s, 0, 1, 0);
     sched_push(s, 0, 100, 0);
@@ -128,7 +128,7 @@ int main(void)
     /* Adaptive concurrency: starts at max_concurrent, halves on a 429 at
      * most once a second, grows by 1/limit per success, never above max. */
     s = sched_new(1, 100, &rc, 1, NULL, NULL);
-    struct limits lim = { 8, 0, 0 };
+    struct limits lim = { 8, 0, 0, 0 };
     sched_backend(s, 0, &lim, 1);
     for (size_t i = 0; i < 100; i++)
         sched_push(s, 0, i, 0);

@@ -65,6 +65,8 @@ static void test_quantile_and_size(void)
     CHECK_NEAR(stats_normal_quantile(0.001), -3.090232306167813, 1e-12);
     /* sd 10, delta 2, alpha 0.05, power 0.8: (2.801585 * 5)^2 = 196.22 -> 197 */
     CHECK_INT_EQ(stats_sample_size(10, 2, 0.05, 0.8), 197);
+    CHECK(stats_sample_size(INFINITY, 2, 0.05, 0.8) == SIZE_MAX);
+    CHECK(stats_sample_size(1e300, 1e-300, 0.05, 0.8) == SIZE_MAX);
 }
 
 static void test_bootstrap(void)

@@ -10,6 +10,9 @@
 #include "harness/util/tokens.h"
 #include "harness/util/strmap.h"
 
+#include <limits.h>
+#include <stdint.h>
+
 static void test_buf(void)
 {
     struct buf b;
@@ -46,6 +49,30 @@ static void test_buf(void)
     CHECK_INT_EQ(buf_addf(&b, "%s", ""), 0);
     CHECK_INT_EQ(b.len, 74);
     buf_release(&b);
+
+    /* A length no buffer can hold (read from damaged data) fails at once
+     * instead of doubling the capacity forever (found by fuzz_cache). */
+    buf_init(&b, 0);
+    buf_adds(&b, "abc");
+    CHECK_INT_EQ(buf_add(&b, "x", SIZE_MAX - 2), -1);
+    CHECK_INT_EQ(buf_add(&b, "x", SIZE_MAX), -1);
+    CHECK_STR_EQ(b.ptr, "abc");
+    buf_release(&b);
+}
+
+static void test_json_long_or(void)
+{
+    static const struct { const char *json; long want; } cases[] = {
+        { "42", 42 }, { "-7", -7 }, { "3.9", 3 }, { "-3.9", -3 }, { "1e300", -99 },
+        { "-1e300", -99 }, { "9223372036854775808", -99 }, { "-9223372036854775808", LONG_MIN },
+        { "\"5\"", -99 }, { "null", -99 },
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        cJSON *v = cJSON_Parse(cases[i].json);
+        CHECK_MSG(json_long_or(v, -99) == cases[i].want, "%s", cases[i].json);
+        cJSON_Delete(v);
+    }
+    CHECK_INT_EQ(json_long_or(NULL, 5), 5);
 }
 
 static void test_diag(void)
@@ -105,6 +132,12 @@ static void test_json(void)
     CHECK_INT_EQ(d.count, 2);   /* the typo and the duplicate */
     diag_format(&d, out, sizeof(out));
     CHECK_STR_EQ(out, "g.json: backends[0].nmae: unknown key (did you mean \"name\"?)");
+    cJSON_Delete(o);
+    /* an array has no keys: nothing to report, nothing read (fuzz_jsonv) */
+    o = cJSON_Parse("[1, {\"x\": 2}]");
+    diag_init(&d);
+    CHECK_INT_EQ(jv_known_keys(o, keys, "g.json", "", &d), 0);
+    CHECK(!d.set);
     cJSON_Delete(o);
 }
 
@@ -175,6 +208,7 @@ static void test_strmap(void)
 
 int main(void)
 {
+    test_json_long_or();
     test_strmap();
     test_tokens();
     test_buf();

@@ -11,6 +11,7 @@
  * the TTFT clock; thinking_delta stops the any-token clock. Input tokens
  * are input_tokens + cache reads + cache writes; cached = cache reads. */
 #include "openai_family.h"
+#include "harness/util/jsonv.h"
 #include "harness/util/xalloc.h"
 
 #include <stdlib.h>
@@ -72,7 +73,7 @@ static int build(const struct backend_conf *b, const struct prompt *p, struct ht
 static long num_or(const cJSON *obj, const char *key, long dflt)
 {
     const cJSON *v = obj ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
-    return cJSON_IsNumber(v) ? (long)v->valuedouble : dflt;
+    return json_long_or(v, dflt);
 }
 
 /* Usage from message_start.message.usage, message_delta.usage or a whole

@@ -174,8 +174,12 @@ double parse_go_duration_ms(const char *s)
     int parts = 0;
     while (*s) {
         char *e;
+        /* Go's grammar: digits first (strtod alone would take " 1", "+1",
+         * "nan", "inf"); a value that overflows is not a delay either. */
+        if (!isdigit((unsigned char)*s) && *s != '.')
+            return -1;
         double v = strtod(s, &e);
-        if (e == s || v < 0)
+        if (e == s || !isfinite(v))
             return -1;
         s = e;
         double unit;
@@ -203,7 +207,7 @@ double parse_go_duration_ms(const char *s)
         total += v * unit;
         parts++;
     }
-    return parts ? total : -1;
+    return parts && isfinite(total) ? total : -1;
 }
 
 /* Seconds from now until an RFC 3339 / HTTP date, in ms (may be <= 0). */

@@ -10,6 +10,7 @@
  * forms top_p only strictly inside (0, 1) and temperature only when > 0 on
  * the native route (0 means greedy: sampling fields left out). */
 #include "openai_family.h"
+#include "harness/util/jsonv.h"
 #include "harness/util/xalloc.h"
 
 #include <stdlib.h>
@@ -74,7 +75,7 @@ static int build(const struct backend_conf *b, const struct prompt *p, struct ht
 static long num_or(const cJSON *obj, const char *key, long dflt)
 {
     const cJSON *v = obj ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
-    return cJSON_IsNumber(v) ? (long)v->valuedouble : dflt;
+    return json_long_or(v, dflt);
 }
 
 static void read_details(struct reply *r, const cJSON *details)

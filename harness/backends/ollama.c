@@ -6,6 +6,7 @@
  * prompt_eval_count means "not reported", not 0). message.thinking is
  * reasoning. A line {"error": "..."} mid-stream (HTTP 200) is a failure. */
 #include "openai_family.h"
+#include "harness/util/jsonv.h"
 #include "harness/util/xalloc.h"
 
 #include <stdlib.h>
@@ -55,7 +56,7 @@ static int build(const struct backend_conf *b, const struct prompt *p, struct ht
 static long num_or(const cJSON *obj, const char *key, long dflt)
 {
     const cJSON *v = obj ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
-    return cJSON_IsNumber(v) ? (long)v->valuedouble : dflt;
+    return json_long_or(v, dflt);
 }
 
 /* One object of the stream, or the whole answer. 1 when it is the last. */

@@ -9,6 +9,7 @@
  * finish_reason in the same chunk (vLLM) are both taken. [DONE] ends the
  * answer; a data object with an "error" key is checked before choices. */
 #include "openai_family.h"
+#include "harness/util/jsonv.h"
 #include "harness/util/xalloc.h"
 
 #include <stdlib.h>
@@ -98,7 +99,7 @@ cJSON *event_json(const char *data, size_t n, const char *what, struct diag *d)
 static long num_or(const cJSON *obj, const char *key, long dflt)
 {
     const cJSON *v = obj ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
-    return cJSON_IsNumber(v) ? (long)v->valuedouble : dflt;
+    return json_long_or(v, dflt);
 }
 
 static void read_usage(struct reply *r, const cJSON *root)

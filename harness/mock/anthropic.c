@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "exchange.h"
+#include "harness/util/jsonv.h"
 #include "harness/util/xalloc.h"
 
 static int parse_messages(struct exchange *x)
@@ -31,7 +32,7 @@ static int parse_messages(struct exchange *x)
         return mock_reject(x, MERR_BAD_REQUEST, "max_tokens: Field required");
     if (mt->valuedouble < 1)
         return mock_reject(x, MERR_BAD_REQUEST, "max_tokens: Input should be greater than or equal to 1");
-    x->ask.max_tokens = (long)mt->valuedouble;
+    x->ask.max_tokens = json_long_or(mt, -1);
     const cJSON *t = cJSON_GetObjectItemCaseSensitive(b, "temperature");
     if (cJSON_IsNumber(t) && (t->valuedouble < 0 || t->valuedouble > 1))
         return mock_reject(x, MERR_BAD_REQUEST, "temperature: range: 0..1");

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "exchange.h"
+#include "harness/util/jsonv.h"
 #include "harness/util/xalloc.h"
 
 static int parse_task(struct exchange *x)
@@ -50,7 +51,7 @@ static int parse_task(struct exchange *x)
     if (!cJSON_IsNumber(mt))
         mt = cJSON_GetObjectItemCaseSensitive(p, "max_length");
     if (cJSON_IsNumber(mt) && mt->valuedouble >= 1)
-        x->ask.max_tokens = (long)mt->valuedouble;
+        x->ask.max_tokens = json_long_or(mt, -1);
     return 0;
 }
 

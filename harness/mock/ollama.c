@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "exchange.h"
+#include "harness/util/jsonv.h"
 #include "harness/util/xalloc.h"
 
 static int parse_chat(struct exchange *x)
@@ -39,7 +40,7 @@ static int parse_chat(struct exchange *x)
     const cJSON *o = cJSON_GetObjectItemCaseSensitive(b, "options");
     const cJSON *np = cJSON_GetObjectItemCaseSensitive(o, "num_predict");
     if (cJSON_IsNumber(np) && np->valuedouble >= 0)
-        x->ask.max_tokens = (long)np->valuedouble;
+        x->ask.max_tokens = json_long_or(np, -1);
     const cJSON *stop = cJSON_GetObjectItemCaseSensitive(o, "stop");
     for (const cJSON *s = cJSON_IsArray(stop) ? stop->child : NULL; s && x->ask.n_stop < 4; s = s->next)
         if (cJSON_IsString(s) && *s->valuestring)

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "exchange.h"
+#include "harness/util/jsonv.h"
 #include "harness/util/jsonw.h"
 #include "harness/util/xalloc.h"
 
@@ -51,7 +52,7 @@ static int parse_chat(struct exchange *x)
     if (cJSON_IsNumber(mt)) {
         if (mt->valuedouble < 1)
             return mock_reject(x, MERR_INVALID, "Invalid 'max_tokens': integer below minimum value.");
-        x->ask.max_tokens = (long)mt->valuedouble;
+        x->ask.max_tokens = json_long_or(mt, -1);
     }
     const cJSON *t = cJSON_GetObjectItemCaseSensitive(b, "temperature");
     if (cJSON_IsNumber(t) && (t->valuedouble < 0 || t->valuedouble > 2))

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "exchange.h"
+#include "harness/util/jsonv.h"
 #include "harness/util/xalloc.h"
 
 static int validation(struct exchange *x, const char *what)
@@ -54,7 +55,7 @@ static int parse_generate(struct exchange *x)
     if (cJSON_IsNumber(v = cJSON_GetObjectItemCaseSensitive(p, "max_new_tokens"))) {
         if (v->valuedouble <= 0)
             return validation(x, "`max_new_tokens` must be strictly positive");
-        x->ask.max_tokens = (long)v->valuedouble;
+        x->ask.max_tokens = json_long_or(v, -1);
     }
     if (x->ask.stream && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(p, "decoder_input_details")))
         return validation(x, "`decoder_input_details` == true is not supported when streaming tokens");
@@ -67,7 +68,7 @@ static int parse_generate(struct exchange *x)
     x->ask.details = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(p, "details"));
     x->ask.return_full_text = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(p, "return_full_text"));
     if (cJSON_IsNumber(v = cJSON_GetObjectItemCaseSensitive(p, "seed")))
-        x->ask.seed = (long long)v->valuedouble;
+        x->ask.seed = json_long_or(v, -1);
     mock_add_content(x, inputs);
     return 0;
 }

@@ -2,6 +2,7 @@
 #include "buf.h"
 #include "xalloc.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,12 +21,14 @@ static int buf_reserve(struct buf *b, size_t extra)
 {
     if (b->max && (extra > b->max || b->len > b->max - extra))
         return -1;
+    if (extra >= SIZE_MAX - b->len)
+        return -1;   /* no buffer can hold it (a length read from damaged data) */
     size_t need = b->len + extra + 1;
     if (need <= b->cap)
         return 0;
     size_t ncap = b->cap ? b->cap : 64;
     while (ncap < need)
-        ncap *= 2;
+        ncap = ncap > SIZE_MAX / 2 ? need : ncap * 2;   /* doubling must not wrap to 0 */
     if (b->cap == 0) {
         b->ptr = xmalloc(ncap);
         b->ptr[0] = '\0';

@@ -5,6 +5,7 @@
 #include "fileio.h"
 #include "xalloc.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -149,6 +150,15 @@ void jpath_key(char *out, size_t n, const char *parent, const char *key)
 void jpath_index(char *out, size_t n, const char *parent, size_t i)
 {
     snprintf(out, n, "%s[%zu]", parent ? parent : "", i);
+}
+
+long json_long_or(const cJSON *v, long dflt)
+{
+    /* (double)LONG_MAX is 2^63, itself out of range: hence < */
+    if (!cJSON_IsNumber(v) || !(v->valuedouble >= (double)LONG_MIN &&
+                                v->valuedouble < (double)LONG_MAX))
+        return dflt;
+    return (long)v->valuedouble;
 }
 
 const char *json_kind(const cJSON *v)
@@ -323,9 +333,10 @@ int jv_known_keys(const cJSON *obj, const char *const *keys, const char *file,
                   const char *parent, struct diag *d)
 {
     int rc = 0;
-    for (const cJSON *it = obj ? obj->child : NULL; it; it = it->next) {
+    /* only an object has keys (an array's children have none) */
+    for (const cJSON *it = cJSON_IsObject(obj) ? obj->child : NULL; it; it = it->next) {
         char path[256];
-        jpath_key(path, sizeof(path), parent, it->string ? it->string : "");
+        jpath_key(path, sizeof(path), parent, it->string);
         int known = 0;
         const char *near = NULL;
         size_t best = 3;

@@ -40,6 +40,11 @@ const char *json_kind(const cJSON *v);
 /* Short rendering of a value for messages: "0.5" (quoted string), 12, true,
  * an object, ... (at most n bytes). */
 void json_brief(const cJSON *v, char *out, size_t n);
+/* A number from outside data (a token count, a repeat) as a long: the
+ * value truncated toward zero when v is a number that fits, else dflt.
+ * Never cast valuedouble yourself: cJSON holds any double, and converting
+ * one out of range (1e300, -1e30) is undefined behaviour. */
+long json_long_or(const cJSON *v, long dflt);
 
 /* Typed getters. file is the input's name for the message; parent the JSON
  * path of obj. */
