@@ -450,16 +450,25 @@ static size_t on_write(char *p, size_t size, size_t n, void *ud)
 
 /* === start ================================================================= */
 
-int transport_start(struct transport *t, struct xfer *x)
+/* What the options every request to backend b shares depend on. */
+static struct xfer_setup setup_of(const struct backend_conf *b, int https)
 {
-    const struct backend_conf *b = x->backend;
+    struct xfer_setup k;
+    k.backend = b;
+    k.connect_ms = b->timeouts.connect_ms;
+    k.total_ms = b->timeouts.total_ms;
+    k.ca_file = b->tls_ca_file;
+    k.insecure = b->tls_insecure;
+    k.https = https;
+    return k;
+}
+
+/* The options every request to backend b shares. */
+static void setup_easy(struct xfer *x, const struct backend_conf *b, int https)
+{
     CURL *e = x->easy;
     curl_easy_reset(e);
-    curl_easy_setopt(e, CURLOPT_URL, x->url);
     curl_easy_setopt(e, CURLOPT_POST, 1L);
-    curl_easy_setopt(e, CURLOPT_POSTFIELDS, x->body);
-    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)x->body_len);
-    curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->headers);
     curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(e, CURLOPT_HEADERDATA, x);
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_write);
@@ -470,7 +479,7 @@ int transport_start(struct transport *t, struct xfer *x)
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
     curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
-    if (strncmp(x->url, "https:", 6) == 0)
+    if (https)
         curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);   /* wait to multiplex on h2 */
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, b->timeouts.connect_ms);
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, b->timeouts.total_ms);
@@ -482,6 +491,26 @@ int transport_start(struct transport *t, struct xfer *x)
     }
     if (b->tls_ca_file)
         curl_easy_setopt(e, CURLOPT_CAINFO, b->tls_ca_file);
+    x->setup = setup_of(b, https);
+}
+
+int transport_start(struct transport *t, struct xfer *x)
+{
+    const struct backend_conf *b = x->backend;
+    CURL *e = x->easy;
+    /* libcurl keeps a handle's options between transfers: an xfer that
+     * last went to the same backend only needs this request's own (a
+     * reset and twenty options were a tenth of a request's setup). */
+    int https = strncmp(x->url, "https:", 6) == 0;
+    struct xfer_setup want = setup_of(b, https), *had = &x->setup;
+    if (had->backend != b || had->connect_ms != want.connect_ms ||
+        had->total_ms != want.total_ms || had->ca_file != want.ca_file ||
+        had->insecure != want.insecure || had->https != https)
+        setup_easy(x, b, https);
+    curl_easy_setopt(e, CURLOPT_URL, x->url);
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, x->body);
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)x->body_len);
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->headers);
     x->t = t;
     x->sock = -1;
     x->t_start = clock_mono_ns();

@@ -56,6 +56,12 @@ struct xfer {
     /* Private to the transport. */
     struct transport *t;
     struct shard *shard;                /* the multi handle it runs on, for life */
+    struct xfer_setup {                 /* what the easy handle's options were set for */
+        const struct backend_conf *backend;
+        long connect_ms, total_ms;
+        const char *ca_file;
+        int insecure, https;
+    } setup;
     CURL *easy;
     struct sse *sse;
     struct ndjson *nd;
