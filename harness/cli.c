@@ -51,11 +51,11 @@ static void print_help(FILE *f)
             "\n"
             "exit codes: 0 success, 1 a check failed, 2 bad input\n"
             "\n"
-            "examples:\n"
+            "examples (offline, against the built-in mock; sh scripts/demo.sh does all of it):\n"
             "  assay mock --port 8400 &\n"
-            "  assay run examples/demo.json --out runs/demo\n"
+            "  MOCK_API_KEY=any assay run examples/demo.json --out runs/demo\n"
             "  assay report runs/demo\n"
-            "  assay choose runs/demo --max-p95-ms 2000 --min-quality summarization=0.3\n");
+            "  assay choose runs/demo --max-p95-ms 2000 --min-quality summarization=0.8\n");
 }
 
 int cli_finish_stdout(int rc)

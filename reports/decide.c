@@ -377,6 +377,12 @@ int decide(const struct run *r, const struct aggregate *a, const struct constrai
         for (s = 0; s < dc->nsuites; s++)
             if (strcmp(dc->suites[s], c->floors[f].suite) == 0)
                 break;
+        if (s == dc->nsuites && !c->floors[f].from_flag) {
+            dc->notes = xrealloc(dc->notes, (dc->nnotes + 1) * sizeof(*dc->notes));
+            dc->notes[dc->nnotes++] = xasprintf("the quality floor for %s is not checked: "
+                                                "the run has no such suite", c->floors[f].suite);
+            continue;
+        }
         if (s == dc->nsuites) {
             free(suite_requests);
             return diag_fail(d, "--min-quality %s: the run has no suite of that name",
@@ -460,6 +466,8 @@ int decide(const struct run *r, const struct aggregate *a, const struct constrai
             for (s = 0; s < dc->nsuites; s++)
                 if (strcmp(dc->suites[s], c->floors[f].suite) == 0)
                     break;
+            if (s == dc->nsuites)
+                continue;   /* a config floor for a suite the run lacks (noted) */
             int hib = dc->higher_is_better[s];
             double v = c->use_lower_bound ? (hib ? cd->quality_lo[s] : cd->quality_hi[s])
                                           : cd->quality[s];
@@ -713,6 +721,9 @@ void decision_release(struct decision *dc)
     free(dc->ranked);
     free(dc->routes);
     free(dc->relax);
+    for (size_t i = 0; i < dc->nnotes; i++)
+        free(dc->notes[i]);
+    free(dc->notes);
     memset(dc, 0, sizeof(*dc));
 }
 
@@ -907,6 +918,8 @@ void decision_print(const struct decision *dc, const struct constraints *c, int 
         fprintf(f, "%sNo single relaxation admits another backend.\n", bullet);
     for (size_t k = 0; k < dc->nrelax; k++)
         fprintf(f, "%s%s would admit %s\n", bullet, dc->relax[k].text, nm(dc->relax[k].admits, md));
+    for (size_t i = 0; i < dc->nnotes; i++)
+        fprintf(f, "\nNote: %s.\n", dc->notes[i]);
     for (size_t i = 0; i < dc->n; i++)
         if (dc->c[i].cost_note && strstr(dc->c[i].cost_note, "per hour"))
             fprintf(f, "\nCost of %s: %s.\n", nm(dc->c[i].backend, md), dc->c[i].cost_note);
@@ -975,6 +988,9 @@ cJSON *decision_to_json(const struct decision *dc)
         cJSON_AddItemToObject(rt, "cost_per_1k", num_or_null(dc->routes[s].cost_per_1k));
         cJSON_AddItemToArray(routes, rt);
     }
+    cJSON *notes = cJSON_AddArrayToObject(o, "notes");
+    for (size_t i = 0; i < dc->nnotes; i++)
+        cJSON_AddItemToArray(notes, cJSON_CreateString(dc->notes[i]));
     cJSON *rl = cJSON_AddArrayToObject(o, "relaxations");
     for (size_t k = 0; k < dc->nrelax; k++) {
         cJSON *x = cJSON_CreateObject();
@@ -1016,6 +1032,7 @@ int constraints_add_floor(struct constraints *c, const char *arg, struct diag *d
         return diag_fail(d, "--min-quality: expected SUITE=NUMBER, got \"%s\"", arg);
     c->floors = xrealloc(c->floors, (c->nfloors + 1) * sizeof(*c->floors));
     snprintf(c->floors[c->nfloors].suite, sizeof(c->floors[0].suite), "%s", suite);
+    c->floors[c->nfloors].from_flag = 1;
     c->floors[c->nfloors++].min = v;
     return 0;
 }
@@ -1132,6 +1149,7 @@ int constraints_from_json(const cJSON *obj, const char *file, const char *path,
         }
         c->floors = xrealloc(c->floors, (c->nfloors + 1) * sizeof(*c->floors));
         snprintf(c->floors[c->nfloors].suite, sizeof(c->floors[0].suite), "%s", it->string);
+        c->floors[c->nfloors].from_flag = 0;
         c->floors[c->nfloors++].min = it->valuedouble;
     }
     rc |= jv_bool(obj, "use_lower_bound", file, path, 0, &c->use_lower_bound, d);

@@ -24,6 +24,9 @@ enum objective { OBJ_CHEAPEST, OBJ_FASTEST, OBJ_QUALITY, OBJ_WEIGHTED };
 struct quality_floor {
     char suite[96];
     double min;              /* on the suite's primary metric (max for lower-is-better) */
+    int from_flag;           /* given on the command line: a suite the run lacks is an
+                                error (a typo); from a config section it is skipped (a
+                                run of some of the config's suites) */
 };
 
 struct attr_req {
@@ -131,6 +134,8 @@ struct decision {
     struct relaxation *relax;
     size_t nrelax;
     const char *objective_name;
+    char **notes;            /* what was skipped and why (owned) */
+    size_t nnotes;
 };
 
 int  decide(const struct run *r, const struct aggregate *a, const struct constraints *c,

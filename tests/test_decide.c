@@ -93,7 +93,7 @@ static void test_hybrid_beats_singles(void)
     char *dir = make_run(s, 3);
     struct constraints c;
     constraints_init(&c);
-    struct quality_floor fl[2] = { { "sum", 0.5 }, { "ext", 0.8 } };
+    struct quality_floor fl[2] = { { "sum", 0.5, 1 }, { "ext", 0.8, 1 } };
     c.floors = xmalloc(sizeof(fl));
     memcpy(c.floors, fl, sizeof(fl));
     c.nfloors = 2;
@@ -298,6 +298,17 @@ static void test_cli(void)
     CHECK_INT_EQ(r.status, 2);
     CHECK_CONTAINS(r.err, "the run has no suite of that name");
     proc_result_free(&r);
+    /* A config's floor for a suite this run does not hold is skipped with a
+     * note (a run of some of the config's suites), not an error. */
+    char *conf = xasprintf("%s/decision.json", dir);
+    FILE *cf = fopen(conf, "w");
+    fputs("{\"decision\": {\"min_quality\": {\"sum\": 0.5, \"translation\": 50}}}", cf);
+    fclose(cf);
+    run_assay(&r, "choose", dir, "--config", conf, NULL);
+    CHECK_INT_EQ(r.status, 0);
+    CHECK_CONTAINS(r.out, "Note: the quality floor for translation is not checked: the run has no such suite.");
+    proc_result_free(&r);
+    free(conf);
     run_assay(&r, "choose", "/nonexistent/run", NULL);
     CHECK_INT_EQ(r.status, 2);
     CHECK_CONTAINS(r.err, "/nonexistent/run/run.json: missing: not a run folder");

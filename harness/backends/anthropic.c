@@ -61,19 +61,9 @@ static int build(const struct backend_conf *b, const struct prompt *p, struct ht
         cJSON_AddItemToObject(fmt, "schema", cJSON_Duplicate(prompt_schema(p), 1));
     }
     cJSON_AddBoolToObject(body, "stream", b->stream);
-    body_merge_extra(body, b, p);
-    out->url = xasprintf("%s/v1/messages", b->base_url);
-    out->stream = b->stream;
-    body_print(body, out);
-    cJSON_Delete(body);
+    request_finish(body, b, p, xasprintf("%s/v1/messages", b->base_url), out);
     (void)d;
     return 0;
-}
-
-static long num_or(const cJSON *obj, const char *key, long dflt)
-{
-    const cJSON *v = obj ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
-    return json_long_or(v, dflt);
 }
 
 /* Usage from message_start.message.usage, message_delta.usage or a whole
@@ -84,18 +74,18 @@ static void read_usage(struct reply *r, const cJSON *u)
     if (!cJSON_IsObject(u))
         return;
     r->usage_seen = 1;
-    long in = num_or(u, "input_tokens", -1);
+    long in = json_member_long(u, "input_tokens", -1);
     if (in >= 0) {
-        long cread = num_or(u, "cache_read_input_tokens", 0);
-        long cwrite = num_or(u, "cache_creation_input_tokens", 0);
+        long cread = json_member_long(u, "cache_read_input_tokens", 0);
+        long cwrite = json_member_long(u, "cache_creation_input_tokens", 0);
         r->usage.input = in + cread + cwrite;
         r->usage.cached_input = cJSON_GetObjectItemCaseSensitive(u, "cache_read_input_tokens")
                                     ? cread : r->usage.cached_input;
     }
-    r->usage.output = num_or(u, "output_tokens", r->usage.output);
+    r->usage.output = json_member_long(u, "output_tokens", r->usage.output);
     const cJSON *od = cJSON_GetObjectItemCaseSensitive(u, "output_tokens_details");
     if (cJSON_IsObject(od))
-        r->usage.reasoning = num_or(od, "thinking_tokens", r->usage.reasoning);
+        r->usage.reasoning = json_member_long(od, "thinking_tokens", r->usage.reasoning);
 }
 
 static void anthropic_error(struct reply *r, const cJSON *root)

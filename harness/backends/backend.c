@@ -9,6 +9,7 @@
  * "any token" clock. */
 #define _GNU_SOURCE
 #include "backend.h"
+#include "harness/util/jsonv.h"
 #include "harness/util/jsonw.h"
 #include "harness/util/xalloc.h"
 
@@ -491,4 +492,20 @@ void body_print(cJSON *body, struct http_req *out)
     buf_reset(&out->body);
     jsonw_init(&w, &out->body);
     jsonw_cjson(&w, body);
+}
+
+void request_finish(cJSON *body, const struct backend_conf *b, const struct prompt *p,
+                    char *url, struct http_req *out)
+{
+    body_merge_extra(body, b, p);
+    out->url = url;
+    out->stream = b->stream;
+    body_print(body, out);
+    cJSON_Delete(body);
+}
+
+long json_member_long(const cJSON *obj, const char *key, long dflt)
+{
+    const cJSON *v = obj ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
+    return json_long_or(v, dflt);
 }

@@ -174,5 +174,12 @@ void body_merge_extra(cJSON *obj, const struct backend_conf *b, const struct pro
 void json_merge(cJSON *dst, const cJSON *src);
 /* Prints body into out->body (unformatted). */
 void body_print(cJSON *body, struct http_req *out);
+/* The last step of every build_request: merges the extra parameters into
+ * body, prints it into out, sets out's URL (takes the owned string) and
+ * stream flag, and frees body. */
+void request_finish(cJSON *body, const struct backend_conf *b, const struct prompt *p,
+                    char *url, struct http_req *out);
+/* A member of obj as a long (json_long_or), dflt when obj or it is absent. */
+long json_member_long(const cJSON *obj, const char *key, long dflt);
 
 #endif

@@ -63,19 +63,10 @@ static int build(const struct backend_conf *b, const struct prompt *p, struct ht
         cJSON_AddItemToObject(gr, "value", schema ? cJSON_Duplicate(schema, 1)
                                                   : cJSON_Parse("{\"type\":\"object\"}"));
     }
-    body_merge_extra(body, b, p);
-    out->url = xasprintf("%s/%s", b->base_url, b->stream ? "generate_stream" : "generate");
-    out->stream = b->stream;
-    body_print(body, out);
-    cJSON_Delete(body);
+    request_finish(body, b, p,
+                   xasprintf("%s/%s", b->base_url, b->stream ? "generate_stream" : "generate"), out);
     (void)d;
     return 0;
-}
-
-static long num_or(const cJSON *obj, const char *key, long dflt)
-{
-    const cJSON *v = obj ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
-    return json_long_or(v, dflt);
 }
 
 static void read_details(struct reply *r, const cJSON *details)
@@ -85,8 +76,8 @@ static void read_details(struct reply *r, const cJSON *details)
     const cJSON *fr = cJSON_GetObjectItemCaseSensitive(details, "finish_reason");
     if (cJSON_IsString(fr))
         reply_finish(r, fr->valuestring);
-    long out = num_or(details, "generated_tokens", -1);
-    long in = num_or(details, "input_length", -1);
+    long out = json_member_long(details, "generated_tokens", -1);
+    long in = json_member_long(details, "input_length", -1);
     if (out >= 0) {
         r->usage.output = out;
         r->usage_seen = 1;

@@ -44,19 +44,9 @@ static int build(const struct backend_conf *b, const struct prompt *p, struct ht
         for (size_t i = 0; i < g->nstop; i++)
             cJSON_AddItemToArray(stop, cJSON_CreateString(g->stop[i]));
     }
-    body_merge_extra(body, b, p);
-    out->url = xasprintf("%s/api/chat", b->base_url);
-    out->stream = b->stream;
-    body_print(body, out);
-    cJSON_Delete(body);
+    request_finish(body, b, p, xasprintf("%s/api/chat", b->base_url), out);
     (void)d;
     return 0;
-}
-
-static long num_or(const cJSON *obj, const char *key, long dflt)
-{
-    const cJSON *v = obj ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
-    return json_long_or(v, dflt);
 }
 
 /* One object of the stream, or the whole answer. 1 when it is the last. */
@@ -84,8 +74,8 @@ static int read_object(struct reply *r, const cJSON *root, struct diag *d)
     if (cJSON_IsString(dr))
         reply_finish(r, dr->valuestring);
     r->usage_seen = 1;
-    r->usage.input = num_or(root, "prompt_eval_count", -1);
-    r->usage.output = num_or(root, "eval_count", -1);
+    r->usage.input = json_member_long(root, "prompt_eval_count", -1);
+    r->usage.output = json_member_long(root, "eval_count", -1);
     r->done = 1;
     return 1;
 }

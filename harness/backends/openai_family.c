@@ -72,11 +72,7 @@ int oai_build(const struct backend_conf *b, const struct prompt *p, const struct
         cJSON *so = cJSON_AddObjectToObject(body, "stream_options");
         cJSON_AddBoolToObject(so, "include_usage", 1);
     }
-    body_merge_extra(body, b, p);
-    out->url = url;
-    out->stream = b->stream;
-    body_print(body, out);
-    cJSON_Delete(body);
+    request_finish(body, b, p, url, out);
     (void)d;
     return 0;
 }
@@ -96,12 +92,6 @@ cJSON *event_json(const char *data, size_t n, const char *what, struct diag *d)
     return root;
 }
 
-static long num_or(const cJSON *obj, const char *key, long dflt)
-{
-    const cJSON *v = obj ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
-    return json_long_or(v, dflt);
-}
-
 static void read_usage(struct reply *r, const cJSON *root)
 {
     const cJSON *u = cJSON_GetObjectItemCaseSensitive(root, "usage");
@@ -113,18 +103,18 @@ static void read_usage(struct reply *r, const cJSON *root)
             return;
     }
     r->usage_seen = 1;
-    r->usage.input = num_or(u, "prompt_tokens", r->usage.input);
-    r->usage.output = num_or(u, "completion_tokens", r->usage.output);
+    r->usage.input = json_member_long(u, "prompt_tokens", r->usage.input);
+    r->usage.output = json_member_long(u, "completion_tokens", r->usage.output);
     const cJSON *pd = cJSON_GetObjectItemCaseSensitive(u, "prompt_tokens_details");
     if (cJSON_IsObject(pd))
-        r->usage.cached_input = num_or(pd, "cached_tokens", r->usage.cached_input);
+        r->usage.cached_input = json_member_long(pd, "cached_tokens", r->usage.cached_input);
     const cJSON *cd = cJSON_GetObjectItemCaseSensitive(u, "completion_tokens_details");
     if (cJSON_IsObject(cd))
-        r->usage.reasoning = num_or(cd, "reasoning_tokens", r->usage.reasoning);
+        r->usage.reasoning = json_member_long(cd, "reasoning_tokens", r->usage.reasoning);
     /* llama.cpp: prompt tokens reused from the KV cache. */
     const cJSON *tm = cJSON_GetObjectItemCaseSensitive(root, "timings");
     if (r->usage.cached_input < 0 && cJSON_IsObject(tm))
-        r->usage.cached_input = num_or(tm, "cache_n", -1);
+        r->usage.cached_input = json_member_long(tm, "cache_n", -1);
 }
 
 void oai_inband_error(struct reply *r, const cJSON *root)
@@ -141,9 +131,9 @@ void oai_inband_error(struct reply *r, const cJSON *root)
         const cJSON *t = cJSON_GetObjectItemCaseSensitive(err, "type");
         msg = cJSON_IsString(m) ? m->valuestring : NULL;
         type = cJSON_IsString(t) ? t->valuestring : NULL;
-        code = num_or(err, "code", 0);
+        code = json_member_long(err, "code", 0);
         if (!code)
-            code = num_or(err, "http_status_code", 0);   /* TGI chat */
+            code = json_member_long(err, "http_status_code", 0);   /* TGI chat */
     }
     int client = (code >= 400 && code < 500 && code != 408 && code != 409 && code != 429) ||
                  (type && (strstr(type, "invalid_request") || strcmp(type, "validation") == 0 ||
