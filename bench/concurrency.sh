@@ -25,9 +25,11 @@ cat >"$WORK/config.json" <<JSON
  "run": {"suites": ["$PWD/tests/data/run/suite.json"], "concurrency": 64, "repeats": $REPEATS}}
 JSON
 # The suite asks for at most 60 tokens; the model's answers are 50 long.
-echo "concurrency: $N streaming requests at concurrency 64 (200 ms TTFT, 50 tokens x 20 ms)"
-set -- $(run_timed "$ASSAY" run "$WORK/config.json" --out "$WORK/out" --progress off)
+echo "concurrency: $N streaming requests at concurrency 64 (200 ms TTFT, 50 tokens x 20 ms; $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg))"
+T=$(run_timed "$ASSAY" run "$WORK/config.json" --out "$WORK/out" --progress off)
+set -- $T
 WALL=$1
+cpu_line $T
 python3 - "$N" "$WALL" "$WORK/out/results.jsonl" "$WORK/truth.jsonl" <<'PY'
 import json, statistics, sys
 n, wall = int(sys.argv[1]), float(sys.argv[2])

@@ -15,7 +15,7 @@ stop_mock() {
         MOCK_PID=
     fi
 }
-trap 'stop_mock; rm -rf "$WORK"' EXIT INT TERM
+trap 'stop_mock; [ -n "${KEEP:-}" ] && echo "kept $WORK" >&2 || rm -rf "$WORK"' EXIT INT TERM
 
 # start_mock ARGS...: starts `assay mock --port 0 ARGS`, sets MOCK_URL.
 start_mock() {
@@ -24,6 +24,7 @@ start_mock() {
     rm -f "$WORK/mock.url"
     "$ASSAY" mock --port 0 "$@" >"$WORK/mock.url" 2>"$WORK/mock.err" &
     MOCK_PID=$!
+    export MOCK_PID
     i=0
     while ! grep -q "listening on" "$WORK/mock.url" 2>/dev/null; do
         i=$((i + 1))
@@ -35,22 +36,56 @@ start_mock() {
         sleep 0.05
     done
     MOCK_URL=$(sed -n 's/.*listening on //p' "$WORK/mock.url")
+    MOCK_PORT=${MOCK_URL##*:}
     MOCK_API_KEY=bench
     export MOCK_URL MOCK_API_KEY
 }
 
-# cpu_of PID: user+system seconds a finished child used is not available
-# after wait; run_timed CMD... prints "wall user sys" (s) of the command.
+# closed_conns PORT: TCP connections of PORT now in TIME-WAIT (one per
+# connection closed cleanly in the last minute): the difference around a
+# run is how many connections it opened and closed.
+closed_conns() { ss -Htan state time-wait "( dport = :$1 or sport = :$1 )" 2>/dev/null | wc -l; }
+
+# run_timed CMD... runs the command (its output to $RUN_OUT if set, else
+# discarded) and prints, in seconds:
+#   wall  user  sys  mock  busy  total
+# user + sys: the CPU the command used (getrusage, all its threads); mock:
+# the CPU the mock (MOCK_PID) used meanwhile; busy / total: the machine's
+# busy and total CPU time meanwhile, all cores (/proc/stat; busy counts
+# user, nice, system, irq, softirq and steal: whatever kept a core from
+# the client and the mock).
 run_timed() {
     python3 - "$@" <<'PY'
 import os, resource, subprocess, sys, time
+tck = os.sysconf("SC_CLK_TCK")
+mock = os.environ.get("MOCK_PID", "")
+def machine():
+    f = [int(v) for v in open("/proc/stat").readline().split()[1:9]]
+    return (f[0] + f[1] + f[2] + f[5] + f[6] + f[7]) / tck, sum(f) / tck
+def mock_s():
+    if not mock:
+        return 0.0
+    f = open(f"/proc/{mock}/stat").read().rsplit(")", 1)[1].split()
+    return (int(f[11]) + int(f[12])) / tck
+m0, c0 = machine(), mock_s()
 t0 = time.monotonic()
-p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+out = open(os.environ["RUN_OUT"], "wb") if os.environ.get("RUN_OUT") else subprocess.DEVNULL
+p = subprocess.run(sys.argv[1:], stdout=out, stderr=subprocess.PIPE)
 wall = time.monotonic() - t0
+m1, c1 = machine(), mock_s()
 ru = resource.getrusage(resource.RUSAGE_CHILDREN)
 if p.returncode not in (0,):
     sys.stderr.write(p.stderr.decode(errors="replace"))
     sys.exit(p.returncode)
-print(f"{wall:.4f} {ru.ru_utime:.4f} {ru.ru_stime:.4f}")
+print(f"{wall:.4f} {ru.ru_utime:.4f} {ru.ru_stime:.4f} {c1 - c0:.2f} {m1[0] - m0[0]:.2f} {m1[1] - m0[1]:.2f}")
 PY
+}
+
+# cpu_line WALL USER SYS MOCK BUSY TOTAL (run_timed's output): who used the
+# machine during the run.
+cpu_line() {
+    awk -v wall="$1" -v u="$2" -v s="$3" -v m="$4" -v busy="$5" -v total="$6" \
+        -v cores="$(nproc)" 'BEGIN { c = u + s
+        printf "  CPU during the run: client %.0f%% of a core, mock %.0f%%; machine %.0f%% of %d cores busy, others (not client or mock) %.0f%% of it\n",
+            100 * c / wall, 100 * m / wall, 100 * busy / total, cores, 100 * (busy - c - m) / total }'
 }

@@ -7,7 +7,7 @@
 #    Ideal throughput is 2000 / 1.2 s; the mock must keep up with it.
 # For each, the CPU the mock used (utime + stime from /proc/PID/stat) per
 # second of wall time and per request; for the streams, how late the mock
-# sent the first token and the last one against its own plan (from its
+# wrote the first token and the last one to the socket against its own plan (from its
 # ground-truth log), i.e. whether it kept its schedule under that load. The mock is one thread; wrk gets one
 # thread too, so on a 2-core machine each has a core.
 #

@@ -30,6 +30,7 @@
 #include "version.h"
 #include "harness/util/fileio.h"
 #include "harness/util/jsonv.h"
+#include "harness/util/jsonw.h"
 #include "harness/util/rng.h"
 #include "harness/util/strmap.h"
 #include "harness/util/tokens.h"
@@ -170,53 +171,16 @@ static void make_run_id(char *out, size_t n)
     snprintf(out, n, "%s-%04x", ts, (unsigned)(hash64(salt, sizeof(salt), 7) & 0xffff));
 }
 
-static void add_num_or_null(cJSON *o, const char *k, double v, int present)
-{
-    if (present)
-        cJSON_AddNumberToObject(o, k, v);
-    else
-        cJSON_AddNullToObject(o, k);
-}
-
-/* Numbers of a record as raw JSON text: cJSON prints a double with
- * "%1.15g" and then parses it back to check it, which is most of a
- * record's cost at thousands of records a second. Milliseconds are kept
- * to the microsecond (3 decimals), integers exactly. */
+/* Numbers of run.json's summary as raw JSON text, the way records print
+ * them (jsonw_fixed3: milliseconds to the microsecond). */
 static void add_fixed3(cJSON *o, const char *k, double v)
 {
-    char s[48];
-    long long m = llround(v * 1000.0);
-    const char *sign = m < 0 ? "-" : "";
-    unsigned long long a = (unsigned long long)(m < 0 ? -m : m);
-    unsigned long long ip = a / 1000, fp = a % 1000;
-    if (!isfinite(v)) {
-        cJSON_AddNullToObject(o, k);
-        return;
-    }
-    if (fp == 0)
-        snprintf(s, sizeof(s), "%s%llu", sign, ip);
-    else if (fp % 100 == 0)
-        snprintf(s, sizeof(s), "%s%llu.%llu", sign, ip, fp / 100);
-    else if (fp % 10 == 0)
-        snprintf(s, sizeof(s), "%s%llu.%02llu", sign, ip, fp / 10);
-    else
-        snprintf(s, sizeof(s), "%s%llu.%03llu", sign, ip, fp);
-    cJSON_AddRawToObject(o, k, s);
-}
-
-/* A money amount: 12 significant digits are more than any price has. */
-static void add_usd(cJSON *o, const char *k, double v)
-{
-    char s[40];
-    snprintf(s, sizeof(s), "%.12g", v);
-    cJSON_AddRawToObject(o, k, s);
-}
-
-static void add_int(cJSON *o, const char *k, long long v)
-{
-    char s[32];
-    snprintf(s, sizeof(s), "%lld", v);
-    cJSON_AddRawToObject(o, k, s);
+    struct buf t = BUF_INIT;
+    struct jsonw w;
+    jsonw_init(&w, &t);
+    jsonw_fixed3(&w, v);
+    cJSON_AddRawToObject(o, k, t.ptr);
+    buf_release(&t);
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -248,26 +212,39 @@ static const char *request_id(const struct xfer *x, char *out, size_t n)
     return NULL;
 }
 
-/* === records ============================================================== */
+/* === records ==============================================================
+ *
+ * A record is written straight into r->line with jsonw (no cJSON tree:
+ * building, printing and freeing one was most of the client's CPU per
+ * request). Keys come in docs/records.md's order; the text is what
+ * cJSON_PrintUnformatted printed for the same record. */
 
-static void add_timing(struct run *r, cJSON *rec, const struct job *j, const struct xfer *x,
+static void add_timing(struct run *r, struct jsonw *w, const struct job *j, const struct xfer *x,
                        long out_tokens)
 {
-    cJSON *t = cJSON_AddObjectToObject(rec, "timing");
+    jsonw_key(w, "timing");
+    jsonw_obj(w);
     double intended = ms_since0(r, j->intended), start = ms_since0(r, x->t_start);
-    add_fixed3(t, "intended_start_ms", (intended));
-    add_fixed3(t, "start_ms", (start));
-    add_fixed3(t, "send_lag_ms", (start - intended));
+    jsonw_key(w, "intended_start_ms");
+    jsonw_fixed3(w, intended);
+    jsonw_key(w, "start_ms");
+    jsonw_fixed3(w, start);
+    jsonw_key(w, "send_lag_ms");
+    jsonw_fixed3(w, start - intended);
     const struct reply *rp = &x->reply;
     double e2e = (double)(x->t_last_byte - x->t_start) / 1e6;
     double ttft = -1;
     if (x->stream && rp->t_first_text) {
         ttft = (double)(rp->t_first_text - x->t_start) / 1e6;
-        add_fixed3(t, "ttft_ms", (ttft));
+        jsonw_key(w, "ttft_ms");
+        jsonw_fixed3(w, ttft);
     }
-    if (x->stream && rp->t_first_any)
-        add_fixed3(t, "ttft_any_ms", ((double)(rp->t_first_any - x->t_start) / 1e6));
-    add_fixed3(t, "e2e_ms", (e2e));
+    if (x->stream && rp->t_first_any) {
+        jsonw_key(w, "ttft_any_ms");
+        jsonw_fixed3(w, (double)(rp->t_first_any - x->t_start) / 1e6);
+    }
+    jsonw_key(w, "e2e_ms");
+    jsonw_fixed3(w, e2e);
     if (x->stream && rp->ngaps) {
         double *g = xmalloc(rp->ngaps * sizeof(double));
         memcpy(g, rp->gaps_ms, rp->ngaps * sizeof(double));
@@ -275,38 +252,60 @@ static void add_timing(struct run *r, cJSON *rec, const struct job *j, const str
         double sum = 0;
         for (size_t i = 0; i < rp->ngaps; i++)
             sum += g[i];
-        cJSON *itl = cJSON_AddObjectToObject(t, "itl_ms");
-        add_int(itl, "count", (long long)rp->ngaps);
-        add_fixed3(itl, "mean", (sum / (double)rp->ngaps));
-        add_fixed3(itl, "p50", (pct(g, rp->ngaps, 0.50)));
-        add_fixed3(itl, "p95", (pct(g, rp->ngaps, 0.95)));
-        add_fixed3(itl, "max", (g[rp->ngaps - 1]));
+        jsonw_key(w, "itl_ms");
+        jsonw_obj(w);
+        jsonw_key(w, "count");
+        jsonw_int(w, (long long)rp->ngaps);
+        jsonw_key(w, "mean");
+        jsonw_fixed3(w, sum / (double)rp->ngaps);
+        jsonw_key(w, "p50");
+        jsonw_fixed3(w, pct(g, rp->ngaps, 0.50));
+        jsonw_key(w, "p95");
+        jsonw_fixed3(w, pct(g, rp->ngaps, 0.95));
+        jsonw_key(w, "max");
+        jsonw_fixed3(w, g[rp->ngaps - 1]);
+        jsonw_obj_end(w);
         free(g);
     }
-    if (ttft >= 0 && out_tokens > 1)
-        add_fixed3(t, "tpot_ms", ((e2e - ttft) / (double)(out_tokens - 1)));
+    if (ttft >= 0 && out_tokens > 1) {
+        jsonw_key(w, "tpot_ms");
+        jsonw_fixed3(w, (e2e - ttft) / (double)(out_tokens - 1));
+    }
     if (out_tokens > 0) {
         double span = ttft >= 0 ? e2e - ttft : e2e;
-        if (span > 0)
-            add_fixed3(t, "output_tokens_per_s", ((double)out_tokens / (span / 1e3)));
+        if (span > 0) {
+            jsonw_key(w, "output_tokens_per_s");
+            jsonw_fixed3(w, (double)out_tokens / (span / 1e3));
+        }
     }
-    if (x->dns_ms >= 0)
-        add_fixed3(t, "dns_ms", (x->dns_ms));
-    if (x->connect_ms >= 0)
-        add_fixed3(t, "connect_ms", (x->connect_ms));
-    if (x->tls_ms >= 0)
-        add_fixed3(t, "tls_ms", (x->tls_ms));
-    if (x->first_byte_ms >= 0)
-        add_fixed3(t, "first_byte_ms", (x->first_byte_ms));
+    const struct { const char *key; double v; } phases[] = {
+        { "dns_ms", x->dns_ms }, { "connect_ms", x->connect_ms },
+        { "tls_ms", x->tls_ms }, { "first_byte_ms", x->first_byte_ms },
+    };
+    for (size_t i = 0; i < sizeof(phases) / sizeof(phases[0]); i++) {
+        if (phases[i].v >= 0) {
+            jsonw_key(w, phases[i].key);
+            jsonw_fixed3(w, phases[i].v);
+        }
+    }
+    jsonw_obj_end(w);
 }
 
-/* Adds "cost" to rec; returns the USD amount (0 when unpriced). */
-static double add_cost(cJSON *rec, const struct backend_conf *b, long in, long out, long cached,
-                       int have_usage)
+/* A money amount: 12 significant digits are more than any price has. */
+static void add_usd(struct jsonw *w, const char *k, double v)
+{
+    jsonw_key(w, k);
+    jsonw_sig(w, v, 12);
+}
+
+/* Writes "cost"; returns the USD amount (0 when unpriced). */
+static double add_cost(struct jsonw *w, const struct backend_conf *b, long in, long out,
+                       long cached, int have_usage)
 {
     const struct pricing *p = &b->pricing;
+    jsonw_key(w, "cost");
     if (!p->set || !have_usage) {
-        cJSON_AddNullToObject(rec, "cost");
+        jsonw_null(w);
         return 0;
     }
     double c = cached > 0 ? (double)cached : 0;
@@ -315,7 +314,6 @@ static double add_cost(cJSON *rec, const struct backend_conf *b, long in, long o
         fresh = 0;
     double in_usd = (fresh * p->input_per_mtok + c * p->cached_input_per_mtok) / 1e6;
     double out_usd = (double)out * p->output_per_mtok / 1e6;
-    cJSON *o = cJSON_AddObjectToObject(rec, "cost");
     const char *basis = p->per_hour > 0 ? "per_hour"
                         : (p->input_per_mtok == 0 && p->output_per_mtok == 0 && p->per_request > 0)
                             ? "per_request" : "per_token";
@@ -323,14 +321,19 @@ static double add_cost(cJSON *rec, const struct backend_conf *b, long in, long o
         in_usd = out_usd = 0;   /* amortised over the run's throughput by the report */
     }
     double req_usd = p->per_hour > 0 ? 0 : p->per_request;
-    add_usd(o, "usd", in_usd + out_usd + req_usd);
-    add_usd(o, "input_usd", in_usd);
-    add_usd(o, "output_usd", out_usd);
-    add_usd(o, "request_usd", req_usd);
-    cJSON_AddStringToObject(o, "basis", basis);
+    jsonw_obj(w);
+    add_usd(w, "usd", in_usd + out_usd + req_usd);
+    add_usd(w, "input_usd", in_usd);
+    add_usd(w, "output_usd", out_usd);
+    add_usd(w, "request_usd", req_usd);
+    jsonw_key(w, "basis");
+    jsonw_str(w, basis);
+    jsonw_obj_end(w);
     return in_usd + out_usd + req_usd;
 }
 
+/* The scores of one answer, one member per scorer but the judges (which
+ * judge_fill_scores fills from the judge's reply). */
 static cJSON *score(struct run *r, size_t entry, const char *hyp)
 {
     const struct plan_entry *e = &r->plan.e[entry];
@@ -355,75 +358,97 @@ static cJSON *score(struct run *r, size_t entry, const char *hyp)
     return scores;
 }
 
-static void add_attempts(cJSON *arr, const struct attempt_rec *att, int n)
+static void add_attempts(struct jsonw *w, const struct attempt_rec *att, int n)
 {
+    jsonw_key(w, "attempts");
+    jsonw_arr(w);
     for (int a = 0; a < n; a++) {
         const struct attempt_rec *ar = &att[a];
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "status", rstatus_name(ar->status));
+        jsonw_obj(w);
+        jsonw_key(w, "status");
+        jsonw_str(w, rstatus_name(ar->status));
+        jsonw_key(w, "http_status");
         if (ar->http_status)
-            add_int(o, "http_status", ar->http_status);
+            jsonw_int(w, ar->http_status);
         else
-            cJSON_AddNullToObject(o, "http_status");
-        if (ar->error)
-            cJSON_AddStringToObject(o, "error", ar->error);
-        else
-            cJSON_AddNullToObject(o, "error");
+            jsonw_null(w);
+        jsonw_key(w, "error");
+        jsonw_str(w, ar->error);
+        jsonw_key(w, "retry_after_ms");
         if (ar->retry_after_ms >= 0)
-            add_fixed3(o, "retry_after_ms", ar->retry_after_ms);
+            jsonw_fixed3(w, ar->retry_after_ms);
         else
-            cJSON_AddNullToObject(o, "retry_after_ms");
-        add_fixed3(o, "start_ms", (ar->start_ms));
-        add_fixed3(o, "duration_ms", (ar->duration_ms));
-        cJSON_AddItemToArray(arr, o);
+            jsonw_null(w);
+        jsonw_key(w, "start_ms");
+        jsonw_fixed3(w, ar->start_ms);
+        jsonw_key(w, "duration_ms");
+        jsonw_fixed3(w, ar->duration_ms);
+        jsonw_obj_end(w);
     }
+    jsonw_arr_end(w);
 }
 
 /* The judge's part of a record: its requests, usage and cost apart from
- * the judged backend's, and each judge scorer's member of scores. */
-static void add_judges(struct run *r, const struct job *j, cJSON *rec, cJSON *scores)
+ * the judged backend's; each judge scorer's member goes into scores. */
+static void add_judges(struct run *r, const struct job *j, struct jsonw *w, cJSON *scores)
 {
-    if (!j->njudges)
-        return;
     const struct plan_entry *e = &r->plan.e[j->t.job];
     const struct suite *s = &r->plan.suites[e->suite];
-    cJSON *jo = cJSON_AddObjectToObject(rec, "judge");
-    cJSON_AddStringToObject(jo, "backend", j->judges[0].backend->name);
-    cJSON *reqs = cJSON_AddArrayToObject(jo, "requests");
+    jsonw_key(w, "judge");
+    jsonw_obj(w);
+    jsonw_key(w, "backend");
+    jsonw_str(w, j->judges[0].backend->name);
+    jsonw_key(w, "requests");
+    jsonw_arr(w);
     double usd = 0;
     for (size_t i = 0; i < j->njudges; i++) {
         const struct judge_req *q = &j->judges[i];
         const struct scorer_spec *sp = &s->scorers[q->scorer];
         const struct reply *rp = q->x ? &q->x->reply : NULL;
         enum rstatus st = !rp ? ST_TRANSPORT_ERROR : rp->failed ? rp->fail_status : ST_OK;
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "scorer", sp->name);
-        cJSON_AddStringToObject(o, "backend", q->backend->name);
-        cJSON_AddStringToObject(o, "status", rstatus_name(st));
-        add_num_or_null(o, "http_status", q->x ? (double)q->x->http_status : 0,
-                        q->x && q->x->http_status);
-        if (st != ST_OK)
-            cJSON_AddStringToObject(o, "error", rp ? rp->error : "not sent");
+        jsonw_obj(w);
+        jsonw_key(w, "scorer");
+        jsonw_str(w, sp->name);
+        jsonw_key(w, "backend");
+        jsonw_str(w, q->backend->name);
+        jsonw_key(w, "status");
+        jsonw_str(w, rstatus_name(st));
+        jsonw_key(w, "http_status");
+        if (q->x && q->x->http_status)
+            jsonw_int(w, q->x->http_status);
         else
-            cJSON_AddNullToObject(o, "error");
-        add_attempts(cJSON_AddArrayToObject(o, "attempts"), q->att, q->nattempts);
+            jsonw_null(w);
+        jsonw_key(w, "error");
+        if (st != ST_OK)
+            jsonw_str(w, rp ? rp->error : "not sent");
+        else
+            jsonw_null(w);
+        add_attempts(w, q->att, q->nattempts);
         if (rp && (st == ST_OK || rp->usage_seen)) {
             long in = rp->usage.input >= 0 ? rp->usage.input : 0;
             long out = rp->usage.output >= 0 ? rp->usage.output
                                              : (long)token_estimate(rp->text.ptr, rp->text.len);
-            cJSON *u = cJSON_AddObjectToObject(o, "usage");
-            cJSON_AddNumberToObject(u, "input", (double)in);
-            cJSON_AddNumberToObject(u, "output", (double)out);
-            cJSON_AddStringToObject(u, "source", rp->usage.input >= 0 && rp->usage.output >= 0
-                                                     ? "reported" : "estimated");
-            usd += add_cost(o, q->backend, in, out, rp->usage.cached_input, 1);
-            cJSON_AddStringToObject(o, "output", rp->text.ptr);
+            jsonw_key(w, "usage");
+            jsonw_obj(w);
+            jsonw_key(w, "input");
+            jsonw_int(w, in);
+            jsonw_key(w, "output");
+            jsonw_int(w, out);
+            jsonw_key(w, "source");
+            jsonw_str(w, rp->usage.input >= 0 && rp->usage.output >= 0 ? "reported" : "estimated");
+            jsonw_obj_end(w);
+            usd += add_cost(w, q->backend, in, out, rp->usage.cached_input, 1);
+            jsonw_key(w, "output");
+            jsonw_str(w, rp->text.ptr);
         } else {
-            cJSON_AddNullToObject(o, "usage");
-            cJSON_AddNullToObject(o, "cost");
-            cJSON_AddNullToObject(o, "output");
+            jsonw_key(w, "usage");
+            jsonw_null(w);
+            jsonw_key(w, "cost");
+            jsonw_null(w);
+            jsonw_key(w, "output");
+            jsonw_null(w);
         }
-        cJSON_AddItemToArray(reqs, o);
+        jsonw_obj_end(w);
         cJSON *member = cJSON_CreateObject();
         if (st == ST_OK) {
             judge_fill_scores(r->scorer_state[e->suite][q->scorer], rp->text.ptr, rp->text.len,
@@ -436,7 +461,15 @@ static void add_judges(struct run *r, const struct job *j, cJSON *rec, cJSON *sc
         }
         cJSON_AddItemToObject(scores, sp->name, member);
     }
-    add_usd(jo, "usd", usd);
+    jsonw_arr_end(w);
+    add_usd(w, "usd", usd);
+    jsonw_obj_end(w);
+}
+
+static void key_str(struct jsonw *w, const char *k, const char *v)
+{
+    jsonw_key(w, k);
+    jsonw_str(w, v);
 }
 
 /* Builds and writes the record of job j. x is the last attempt (NULL if
@@ -456,35 +489,41 @@ static void write_record(struct run *r, size_t ji, const struct xfer *x, int cac
         retryable = 0;
     }
 
-    cJSON *rec = cJSON_CreateObject();
-    add_int(rec, "schema", 1);
-    cJSON_AddStringToObject(rec, "run_id", r->run_id);
-    cJSON_AddStringToObject(rec, "suite", s->name);
-    cJSON_AddStringToObject(rec, "item", it->id);
-    cJSON_AddStringToObject(rec, "backend", b->name);
-    add_int(rec, "repeat", e->repeat);
-    cJSON_AddNullToObject(rec, "step");
-    cJSON_AddStringToObject(rec, "status", rstatus_name(st));
-    cJSON_AddBoolToObject(rec, "retryable", retryable);
+    buf_reset(&r->line);
+    struct jsonw jw, *w = &jw;
+    jsonw_init(w, &r->line);
+    jsonw_obj(w);
+    jsonw_key(w, "schema");
+    jsonw_int(w, 1);
+    key_str(w, "run_id", r->run_id);
+    key_str(w, "suite", s->name);
+    key_str(w, "item", it->id);
+    key_str(w, "backend", b->name);
+    jsonw_key(w, "repeat");
+    jsonw_int(w, e->repeat);
+    jsonw_key(w, "step");
+    jsonw_null(w);
+    key_str(w, "status", rstatus_name(st));
+    jsonw_key(w, "retryable");
+    jsonw_bool(w, retryable);
+    jsonw_key(w, "http_status");
     if (x && x->http_status)
-        add_int(rec, "http_status", x->http_status);
+        jsonw_int(w, x->http_status);
     else
-        cJSON_AddNullToObject(rec, "http_status");
+        jsonw_null(w);
+    jsonw_key(w, "error");
     if (st != ST_OK)
-        cJSON_AddStringToObject(rec, "error", rp ? rp->error : "no attempt was made");
+        jsonw_str(w, rp ? rp->error : "no attempt was made");
     else
-        cJSON_AddNullToObject(rec, "error");
-    add_attempts(cJSON_AddArrayToObject(rec, "attempts"), j->att, j->nattempts);
-    cJSON_AddBoolToObject(rec, "cached", cached);
+        jsonw_null(w);
+    add_attempts(w, j->att, j->nattempts);
+    jsonw_key(w, "cached");
+    jsonw_bool(w, cached);
     char wall[40];
     clock_format_rfc3339(j->first_wall_ns ? j->first_wall_ns : clock_wall_ns(), wall, sizeof(wall));
-    cJSON_AddStringToObject(rec, "started_at", wall);
+    key_str(w, "started_at", wall);
     char rid[128];
-    const char *id = x && !cached ? request_id(x, rid, sizeof(rid)) : NULL;
-    if (id)
-        cJSON_AddStringToObject(rec, "request_id", id);
-    else
-        cJSON_AddNullToObject(rec, "request_id");
+    key_str(w, "request_id", x && !cached ? request_id(x, rid, sizeof(rid)) : NULL);
 
     /* Usage: reported, else the documented estimate. */
     long in = rp ? rp->usage.input : -1, out = rp ? rp->usage.output : -1;
@@ -498,51 +537,57 @@ static void write_record(struct run *r, size_t ji, const struct xfer *x, int cac
         estimated = 1;
     }
     if (x && !cached && (x->http_status >= 200 && x->http_status < 300))
-        add_timing(r, rec, j, x, out);
+        add_timing(r, w, j, x, out);
+    jsonw_key(w, "usage");
     if (rp && (st == ST_OK || rp->usage_seen)) {
-        cJSON *u = cJSON_AddObjectToObject(rec, "usage");
-        add_int(u, "input", in);
-        add_int(u, "output", out);
+        jsonw_obj(w);
+        jsonw_key(w, "input");
+        jsonw_int(w, in);
+        jsonw_key(w, "output");
+        jsonw_int(w, out);
+        jsonw_key(w, "cached_input");
         if (rp->usage.cached_input >= 0)
-            add_int(u, "cached_input", rp->usage.cached_input);
+            jsonw_int(w, rp->usage.cached_input);
         else
-            cJSON_AddNullToObject(u, "cached_input");
+            jsonw_null(w);
+        jsonw_key(w, "reasoning");
         if (rp->usage.reasoning >= 0)
-            add_int(u, "reasoning", rp->usage.reasoning);
+            jsonw_int(w, rp->usage.reasoning);
         else
-            cJSON_AddNullToObject(u, "reasoning");
-        cJSON_AddStringToObject(u, "source", estimated ? "estimated" : "reported");
-        add_cost(rec, b, in, out, rp->usage.cached_input, 1);
+            jsonw_null(w);
+        key_str(w, "source", estimated ? "estimated" : "reported");
+        jsonw_obj_end(w);
+        add_cost(w, b, in, out, rp->usage.cached_input, 1);
     } else {
-        cJSON_AddNullToObject(rec, "usage");
-        cJSON_AddNullToObject(rec, "cost");
+        jsonw_null(w);
+        jsonw_key(w, "cost");
+        jsonw_null(w);
     }
-    if (rp && rp->finish)
-        cJSON_AddStringToObject(rec, "finish_reason", rp->finish);
-    else
-        cJSON_AddNullToObject(rec, "finish_reason");
-    if (rp && (st == ST_OK || rp->text.len))
-        cJSON_AddStringToObject(rec, "output", rp->text.ptr);
-    else
-        cJSON_AddNullToObject(rec, "output");
+    key_str(w, "finish_reason", rp ? rp->finish : NULL);
+    key_str(w, "output", rp && (st == ST_OK || rp->text.len) ? rp->text.ptr : NULL);
     if (st == ST_OK) {
+        /* With judges, "judge" comes before "scores" (the judges add their
+         * members to scores while being written). */
         cJSON *scores = score(r, ji, rp->text.ptr);
-        add_judges(r, j, rec, scores);
-        cJSON_AddItemToObject(rec, "scores", scores);
+        if (j->njudges)
+            add_judges(r, j, w, scores);
+        jsonw_key(w, "scores");
+        jsonw_cjson(w, scores);
+        cJSON_Delete(scores);
     } else {
-        cJSON_AddNullToObject(rec, "scores");
+        jsonw_key(w, "scores");
+        jsonw_null(w);
     }
-    if (!cJSON_GetObjectItemCaseSensitive(rec, "judge"))
-        cJSON_AddNullToObject(rec, "judge");
+    if (!(st == ST_OK && j->njudges)) {
+        jsonw_key(w, "judge");
+        jsonw_null(w);
+    }
+    jsonw_obj_end(w);
 
-    buf_reset(&r->line);
-    char *text = cJSON_PrintUnformatted(rec);
-    cJSON_Delete(rec);
-    if (!r->fatal && results_append(&r->w, text, strlen(text), &r->fatal_diag) < 0) {
+    if (!r->fatal && results_append(&r->w, r->line.ptr, r->line.len, &r->fatal_diag) < 0) {
         r->fatal = 1;
         r->stopping = 1;
     }
-    cJSON_free(text);
 
     r->written++;
     r->by_status[st]++;

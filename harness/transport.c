@@ -14,11 +14,30 @@
  * multi handle's connection cache keeps connections alive between
  * requests, and HTTP/2 is used where the server offers it (ALPN).
  *
+ * Transfers are spread over several multi handles (shards) of at most
+ * SHARD_XFERS xfers each, all on the one epoll set. Why: libcurl 7.88
+ * walks every connection to the host for each new transfer (looking for
+ * one to reuse) and every cached connection when a transfer is removed:
+ * O(connections) per request, so two thousand streams cost four million
+ * steps (cache misses) at start and at the end, a 300 ms stall of the
+ * loop. A shard bounds each walk; an xfer stays in its shard, so its
+ * connections are reused as before.
+ *
  * Callbacks only move state: the header callback keeps the raw lines of
  * the last response; the write callback takes the time first, then either
  * feeds the stream parser (2xx answer to a streaming request, not JSON)
  * or gathers the body (non-stream answers and errors). Everything else
  * (classification, parsing a whole body) happens at CURLMSG_DONE.
+ *
+ * Receive times are the kernel's, not the loop's: every socket gets
+ * SO_TIMESTAMPNS, and before a readable socket is handed to libcurl a
+ * one-byte MSG_PEEK reads the software receive timestamp of the bytes
+ * waiting there (for bytes that arrived in several packets and were
+ * merged, the newest one's). The write callback uses that time. Reading
+ * the clock in the callback instead measured when the loop got round to
+ * the socket: with thousands of streams, after every other socket of a
+ * round and any work done in between, and after any time the process
+ * was not scheduled at all (tens of milliseconds on a loaded machine).
  *
  * What a failure becomes (docs/records.md statuses):
  *   HTTP error answer      -> classify_http (http_error retryable / refused)
@@ -43,6 +62,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #define MAX_LINE (4u << 20)          /* one SSE line / NDJSON line */
@@ -51,9 +71,22 @@
 #define MAX_HEADERS (64u << 10)
 #define SWEEP_NS 100000000LL         /* timeout sweep every 100 ms: O(in flight), and
                                         first-token/idle timeouts need no finer grain */
+#define SHARD_XFERS 64               /* xfers per multi handle (see the top) */
+#define WAKE_TAG UINT32_MAX          /* epoll tag of the wake pipe */
+
+/* One multi handle and what libcurl told it. An epoll event carries the
+ * shard's index (high 32 bits) and the socket (low 32 bits). */
+struct shard {
+    struct transport *t;
+    CURLM *multi;
+    uint32_t index;
+    long nxfers;                     /* xfers created in this shard */
+    mono_ns curl_deadline;           /* when libcurl wants a timeout call; 0 = none */
+};
 
 struct transport {
-    CURLM *multi;
+    struct shard *shards;
+    size_t nshards;
     xfer_done_fn *done;
     void *ud;
     struct xfer *active;             /* doubly linked */
@@ -62,11 +95,13 @@ struct transport {
     size_t nfree, free_cap;
     int wake[2];
     int epfd;
-    mono_ns curl_deadline;           /* when libcurl wants a timeout call; 0 = none */
     mono_ns last_sweep;
     mono_ns poll_returned;           /* when the last poll returned; 0 before */
     double max_busy_ms;
     double stalled_ms;               /* summed rounds that kept the loop away > 50 ms */
+    mono_ns *rx;                     /* per descriptor: receive time of its waiting bytes, 0 = none */
+    size_t rx_cap;
+    int64_t wall_to_mono;            /* this round's CLOCK_MONOTONIC - CLOCK_REALTIME */
 };
 
 static int on_sse_event(const char *type, const char *data, size_t n, void *ud, struct diag *d)
@@ -86,13 +121,19 @@ static int on_ndjson_line(const char *line, size_t n, void *ud, struct diag *d)
  * system call. */
 static int on_socket(CURL *easy, curl_socket_t s, int what, void *userp, void *socketp)
 {
-    struct transport *t = userp;
-    (void)easy;
+    struct shard *sh = userp;
+    struct transport *t = sh->t;
+    /* libcurl calls this for each transfer that starts to use a socket
+     * (a reused connection too): the transfer's socket, for its receive
+     * times. */
+    struct xfer *x = NULL;
+    if (easy && curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&x) == CURLE_OK && x)
+        x->sock = what == CURL_POLL_REMOVE ? (x->sock == s ? -1 : x->sock) : s;
     intptr_t had = (intptr_t)socketp;   /* 0 = not registered, else 0x100 | events */
     if (what == CURL_POLL_REMOVE) {
         if (had)
             epoll_ctl(t->epfd, EPOLL_CTL_DEL, s, NULL);
-        curl_multi_assign(t->multi, s, NULL);
+        curl_multi_assign(sh->multi, s, NULL);
         return 0;
     }
     uint32_t events = (what & CURL_POLL_IN ? EPOLLIN : 0) | (what & CURL_POLL_OUT ? EPOLLOUT : 0);
@@ -101,43 +142,101 @@ static int on_socket(CURL *easy, curl_socket_t s, int what, void *userp, void *s
     struct epoll_event ev;
     memset(&ev, 0, sizeof(ev));
     ev.events = events;
-    ev.data.fd = s;
+    ev.data.u64 = (uint64_t)sh->index << 32 | (uint32_t)s;
     if (epoll_ctl(t->epfd, had ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, s, &ev) < 0 && errno == ENOENT)
         epoll_ctl(t->epfd, EPOLL_CTL_ADD, s, &ev);
-    curl_multi_assign(t->multi, s, (void *)(intptr_t)(0x100 | events));
+    curl_multi_assign(sh->multi, s, (void *)(intptr_t)(0x100 | events));
     return 0;
+}
+
+/* libcurl: a new socket; ask for receive timestamps on it. */
+static int on_sockopt(void *ud, curl_socket_t s, curlsocktype purpose)
+{
+    (void)ud;
+    int one = 1;
+    if (purpose == CURLSOCKTYPE_IPCXN)
+        setsockopt(s, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one));
+    return CURL_SOCKOPT_OK;   /* without timestamps, reads are timed by the clock */
+}
+
+/* The kernel's receive time (CLOCK_MONOTONIC) of the bytes waiting on s,
+ * or 0 if there are none or no timestamp came with them. */
+static mono_ns waiting_since(const struct transport *t, int s)
+{
+    char byte;
+    char ctl[CMSG_SPACE(sizeof(struct timespec))];
+    struct iovec v = { &byte, 1 };
+    struct msghdr m;
+    memset(&m, 0, sizeof(m));
+    m.msg_iov = &v;
+    m.msg_iovlen = 1;
+    m.msg_control = ctl;
+    m.msg_controllen = sizeof(ctl);
+    if (recvmsg(s, &m, MSG_PEEK | MSG_DONTWAIT) <= 0)
+        return 0;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_TIMESTAMPNS) {
+            struct timespec ts;
+            memcpy(&ts, CMSG_DATA(c), sizeof(ts));
+            return (mono_ns)ts.tv_sec * 1000000000 + ts.tv_nsec + t->wall_to_mono;
+        }
+    }
+    return 0;
+}
+
+static void rx_set(struct transport *t, int s, mono_ns when)
+{
+    if (s < 0)
+        return;
+    if ((size_t)s >= t->rx_cap) {
+        if (!when)
+            return;
+        size_t old = t->rx_cap;
+        XGROW(t->rx, t->rx_cap, (size_t)s + 1);
+        memset(t->rx + old, 0, (t->rx_cap - old) * sizeof(*t->rx));
+    }
+    t->rx[s] = when;
 }
 
 /* libcurl: call curl_multi_socket_action(TIMEOUT) in timeout_ms (-1: never). */
 static int on_timer(CURLM *multi, long timeout_ms, void *userp)
 {
-    struct transport *t = userp;
+    struct shard *sh = userp;
     (void)multi;
-    t->curl_deadline = timeout_ms < 0 ? 0 : clock_mono_ns() + timeout_ms * 1000000LL;
+    sh->curl_deadline = timeout_ms < 0 ? 0 : clock_mono_ns() + timeout_ms * 1000000LL;
     return 0;
 }
 
 struct transport *transport_new(long max_active, xfer_done_fn *done, void *ud)
 {
     struct transport *t = xcalloc(1, sizeof(*t));
-    t->multi = curl_multi_init();
     t->epfd = epoll_create1(EPOLL_CLOEXEC);
-    curl_multi_setopt(t->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
-    curl_multi_setopt(t->multi, CURLMOPT_SOCKETDATA, t);
-    curl_multi_setopt(t->multi, CURLMOPT_TIMERFUNCTION, on_timer);
-    curl_multi_setopt(t->multi, CURLMOPT_TIMERDATA, t);
     t->done = done;
     t->ud = ud;
-    long conns = max_active * 2 + 16;
-    curl_multi_setopt(t->multi, CURLMOPT_MAXCONNECTS, conns);
-    curl_multi_setopt(t->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
+    if (max_active < 1)
+        max_active = 1;
+    t->nshards = (size_t)((max_active + SHARD_XFERS - 1) / SHARD_XFERS);
+    t->shards = xcalloc(t->nshards, sizeof(*t->shards));
+    for (size_t i = 0; i < t->nshards; i++) {
+        struct shard *sh = &t->shards[i];
+        sh->t = t;
+        sh->index = (uint32_t)i;
+        sh->multi = curl_multi_init();
+        curl_multi_setopt(sh->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+        curl_multi_setopt(sh->multi, CURLMOPT_SOCKETDATA, sh);
+        curl_multi_setopt(sh->multi, CURLMOPT_TIMERFUNCTION, on_timer);
+        curl_multi_setopt(sh->multi, CURLMOPT_TIMERDATA, sh);
+        long per = max_active < SHARD_XFERS ? max_active : SHARD_XFERS;
+        curl_multi_setopt(sh->multi, CURLMOPT_MAXCONNECTS, per * 2 + 16);
+        curl_multi_setopt(sh->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
+    }
     if (pipe2(t->wake, O_CLOEXEC | O_NONBLOCK) < 0) {
         t->wake[0] = t->wake[1] = -1;
     } else {
         struct epoll_event ev;
         memset(&ev, 0, sizeof(ev));
         ev.events = EPOLLIN;
-        ev.data.fd = t->wake[0];
+        ev.data.u64 = (uint64_t)WAKE_TAG << 32 | (uint32_t)t->wake[0];
         epoll_ctl(t->epfd, EPOLL_CTL_ADD, t->wake[0], &ev);
     }
     return t;
@@ -161,14 +260,17 @@ void transport_free(struct transport *t)
         return;
     while (t->active) {
         struct xfer *x = t->active;
-        curl_multi_remove_handle(t->multi, x->easy);
+        curl_multi_remove_handle(x->shard->multi, x->easy);
         t->active = x->next;
         xfer_free(x);
     }
     for (size_t i = 0; i < t->nfree; i++)
         xfer_free(t->free[i]);
     free(t->free);
-    curl_multi_cleanup(t->multi);
+    free(t->rx);
+    for (size_t i = 0; i < t->nshards; i++)
+        curl_multi_cleanup(t->shards[i].multi);
+    free(t->shards);
     if (t->wake[0] >= 0) {
         close(t->wake[0]);
         close(t->wake[1]);
@@ -211,6 +313,12 @@ struct xfer *transport_get(struct transport *t)
     } else {
         x = xcalloc(1, sizeof(*x));
         x->t = t;
+        struct shard *least = &t->shards[0];   /* the xfer's shard for life */
+        for (size_t i = 1; i < t->nshards; i++)
+            if (t->shards[i].nxfers < least->nxfers)
+                least = &t->shards[i];
+        x->shard = least;
+        least->nxfers++;
         x->easy = curl_easy_init();
         reply_init(&x->reply);
         buf_init(&x->body_in, MAX_BODY);
@@ -329,6 +437,12 @@ static size_t on_write(char *p, size_t size, size_t n, void *ud)
 {
     mono_ns now = clock_mono_ns();   /* before any parsing */
     struct xfer *x = ud;
+    const struct transport *t = x->t;
+    if (x->sock >= 0 && (size_t)x->sock < t->rx_cap) {
+        mono_ns rx = t->rx[x->sock];   /* when the kernel had these bytes (transport_poll) */
+        if (rx && rx <= now && rx >= x->t_start)
+            now = rx;
+    }
     if (!x->mode)
         decide_mode(x);
     return take_bytes(x, now, p, size * n);
@@ -336,26 +450,36 @@ static size_t on_write(char *p, size_t size, size_t n, void *ud)
 
 /* === start ================================================================= */
 
-int transport_start(struct transport *t, struct xfer *x)
+/* What the options every request to backend b shares depend on. */
+static struct xfer_setup setup_of(const struct backend_conf *b, int https)
 {
-    const struct backend_conf *b = x->backend;
+    struct xfer_setup k;
+    k.backend = b;
+    k.connect_ms = b->timeouts.connect_ms;
+    k.total_ms = b->timeouts.total_ms;
+    k.ca_file = b->tls_ca_file;
+    k.insecure = b->tls_insecure;
+    k.https = https;
+    return k;
+}
+
+/* The options every request to backend b shares. */
+static void setup_easy(struct xfer *x, const struct backend_conf *b, int https)
+{
     CURL *e = x->easy;
     curl_easy_reset(e);
-    curl_easy_setopt(e, CURLOPT_URL, x->url);
     curl_easy_setopt(e, CURLOPT_POST, 1L);
-    curl_easy_setopt(e, CURLOPT_POSTFIELDS, x->body);
-    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)x->body_len);
-    curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->headers);
     curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(e, CURLOPT_HEADERDATA, x);
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_write);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
     curl_easy_setopt(e, CURLOPT_PRIVATE, x);
+    curl_easy_setopt(e, CURLOPT_SOCKOPTFUNCTION, on_sockopt);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->curl_err);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
     curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
-    if (strncmp(x->url, "https:", 6) == 0)
+    if (https)
         curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);   /* wait to multiplex on h2 */
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, b->timeouts.connect_ms);
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, b->timeouts.total_ms);
@@ -367,9 +491,30 @@ int transport_start(struct transport *t, struct xfer *x)
     }
     if (b->tls_ca_file)
         curl_easy_setopt(e, CURLOPT_CAINFO, b->tls_ca_file);
+    x->setup = setup_of(b, https);
+}
+
+int transport_start(struct transport *t, struct xfer *x)
+{
+    const struct backend_conf *b = x->backend;
+    CURL *e = x->easy;
+    /* libcurl keeps a handle's options between transfers: an xfer that
+     * last went to the same backend only needs this request's own (a
+     * reset and twenty options were a tenth of a request's setup). */
+    int https = strncmp(x->url, "https:", 6) == 0;
+    struct xfer_setup want = setup_of(b, https), *had = &x->setup;
+    if (had->backend != b || had->connect_ms != want.connect_ms ||
+        had->total_ms != want.total_ms || had->ca_file != want.ca_file ||
+        had->insecure != want.insecure || had->https != https)
+        setup_easy(x, b, https);
+    curl_easy_setopt(e, CURLOPT_URL, x->url);
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, x->body);
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)x->body_len);
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->headers);
     x->t = t;
+    x->sock = -1;
     x->t_start = clock_mono_ns();
-    CURLMcode mc = curl_multi_add_handle(t->multi, e);
+    CURLMcode mc = curl_multi_add_handle(x->shard->multi, e);
     if (mc != CURLM_OK) {
         reply_fail(&x->reply, ST_TRANSPORT_ERROR, 1, "cannot start the request: %s",
                    curl_multi_strerror(mc));
@@ -509,7 +654,7 @@ static void conclude(struct xfer *x, CURLcode rc, const char *ct_given)
 
 static void finish_xfer(struct transport *t, struct xfer *x, CURLcode rc)
 {
-    curl_multi_remove_handle(t->multi, x->easy);
+    curl_multi_remove_handle(x->shard->multi, x->easy);
     unlink_active(t, x);
     x->t_done = clock_mono_ns();
     if (!x->t_last_byte)
@@ -564,12 +709,12 @@ void transport_replay(struct xfer *x, long status, const char *content_type,
     conclude(x, taken == body_len ? CURLE_OK : CURLE_WRITE_ERROR, content_type);
 }
 
-static int collect_done(struct transport *t)
+static int collect_done(struct transport *t, struct shard *sh)
 {
     int finished = 0;
     CURLMsg *m;
     int left;
-    while ((m = curl_multi_info_read(t->multi, &left))) {
+    while ((m = curl_multi_info_read(sh->multi, &left))) {
         if (m->msg != CURLMSG_DONE)
             continue;
         struct xfer *x = NULL;
@@ -578,6 +723,18 @@ static int collect_done(struct transport *t)
         finished++;
     }
     return finished;
+}
+
+/* The earliest time a shard's libcurl wants a timeout call; 0 = none. */
+static mono_ns curl_due_first(const struct transport *t)
+{
+    mono_ns first = 0;
+    for (size_t i = 0; i < t->nshards; i++) {
+        mono_ns due = t->shards[i].curl_deadline;
+        if (due && (!first || due < first))
+            first = due;
+    }
+    return first;
 }
 
 int transport_poll(struct transport *t, long timeout_ms)
@@ -594,8 +751,9 @@ int transport_poll(struct transport *t, long timeout_ms)
         timeout_ms = 0;
     if (t->nactive && timeout_ms > SWEEP_NS / 1000000)
         timeout_ms = SWEEP_NS / 1000000;
-    if (t->curl_deadline) {
-        mono_ns left = t->curl_deadline - entered;
+    mono_ns due = curl_due_first(t);
+    if (due) {
+        mono_ns left = due - entered;
         long ms = left <= 0 ? 0 : (long)((left + 999999) / 1000000);
         if (ms < timeout_ms)
             timeout_ms = ms;
@@ -603,9 +761,12 @@ int transport_poll(struct transport *t, long timeout_ms)
     struct epoll_event ev[256];
     int n = epoll_wait(t->epfd, ev, 256, (int)timeout_ms);
     t->poll_returned = clock_mono_ns();
+    t->wall_to_mono = t->poll_returned - clock_wall_ns();
     int running = 0;
     for (int i = 0; i < n; i++) {
-        if (ev[i].data.fd == t->wake[0]) {
+        uint32_t tag = (uint32_t)(ev[i].data.u64 >> 32);
+        int fd = (int)(uint32_t)ev[i].data.u64;
+        if (tag == WAKE_TAG) {
             char drain[64];
             while (read(t->wake[0], drain, sizeof(drain)) > 0)
                 ;
@@ -614,14 +775,23 @@ int transport_poll(struct transport *t, long timeout_ms)
         int flags = (ev[i].events & EPOLLIN ? CURL_CSELECT_IN : 0) |
                     (ev[i].events & EPOLLOUT ? CURL_CSELECT_OUT : 0) |
                     (ev[i].events & (EPOLLERR | EPOLLHUP) ? CURL_CSELECT_ERR : 0);
-        curl_multi_socket_action(t->multi, ev[i].data.fd, flags, &running);
+        if (flags == CURL_CSELECT_IN)
+            rx_set(t, fd, waiting_since(t, fd));
+        curl_multi_socket_action(t->shards[tag].multi, fd, flags, &running);
+        rx_set(t, fd, 0);
     }
-    if (t->curl_deadline && clock_mono_ns() >= t->curl_deadline) {
-        t->curl_deadline = 0;
-        curl_multi_socket_action(t->multi, CURL_SOCKET_TIMEOUT, 0, &running);
-    }
-    int finished = collect_done(t);
     mono_ns now = clock_mono_ns();
+    for (size_t i = 0; i < t->nshards; i++) {
+        struct shard *sh = &t->shards[i];
+        if (sh->curl_deadline && now >= sh->curl_deadline) {
+            sh->curl_deadline = 0;
+            curl_multi_socket_action(sh->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+        }
+    }
+    int finished = 0;
+    for (size_t i = 0; i < t->nshards; i++)
+        finished += collect_done(t, &t->shards[i]);
+    now = clock_mono_ns();
     if (t->nactive && now - t->last_sweep >= SWEEP_NS) {
         t->last_sweep = now;
         sweep(t, now);
@@ -653,11 +823,12 @@ int transport_fd(const struct transport *t)
 long transport_wait_ms(const struct transport *t, long timeout_ms)
 {
     mono_ns now = clock_mono_ns();
-    mono_ns due[2] = { t->curl_deadline, t->nactive ? t->last_sweep + SWEEP_NS : 0 };
-    for (int i = 0; i < 2; i++) {
-        if (!due[i])
-            continue;
-        long ms = due[i] <= now ? 0 : (long)((due[i] - now + 999999) / 1000000);
+    mono_ns due = t->nactive ? t->last_sweep + SWEEP_NS : 0;
+    mono_ns curl_due = curl_due_first(t);
+    if (curl_due && (!due || curl_due < due))
+        due = curl_due;
+    if (due) {
+        long ms = due <= now ? 0 : (long)((due - now + 999999) / 1000000);
         if (ms < timeout_ms)
             timeout_ms = ms;
     }

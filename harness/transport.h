@@ -29,6 +29,7 @@
 #include "harness/util/clock.h"
 
 struct transport;
+struct shard;
 struct sse;
 struct ndjson;
 
@@ -54,6 +55,13 @@ struct xfer {
 
     /* Private to the transport. */
     struct transport *t;
+    struct shard *shard;                /* the multi handle it runs on, for life */
+    struct xfer_setup {                 /* what the easy handle's options were set for */
+        const struct backend_conf *backend;
+        long connect_ms, total_ms;
+        const char *ca_file;
+        int insecure, https;
+    } setup;
     CURL *easy;
     struct sse *sse;
     struct ndjson *nd;
@@ -61,6 +69,7 @@ struct xfer {
     int mode;                           /* 0 undecided, 1 stream, 2 body */
     int answer_done;                    /* the adapter said the answer is complete */
     int cut;                            /* stopped by us: timeout, abort, parse error */
+    int sock;                           /* the socket libcurl reads it from, -1 unknown */
     struct diag parse_diag;
     char curl_err[CURL_ERROR_SIZE];
     struct xfer *prev, *next;           /* active list */

@@ -35,6 +35,21 @@ static void test_buf(void)
     free(taken);
     buf_release(&b);
 
+    /* buf_addf prints into the room there is, grows when it does not fit,
+     * and past max leaves the bytes (and the NUL after them) unchanged. */
+    buf_init(&b, 100);
+    CHECK_INT_EQ(buf_adds(&b, "ab"), 0);
+    CHECK_INT_EQ(buf_addf(&b, "%s", "cd"), 0);                /* fits the first 64 */
+    CHECK_INT_EQ(buf_addf(&b, "%070d", 7), 0);                /* grows */
+    CHECK_INT_EQ(b.len, 74);
+    CHECK(b.ptr[73] == '7' && b.ptr[74] == '\0');
+    CHECK_INT_EQ(buf_addf(&b, "%030d", 1), -1);               /* 104 > 100 */
+    CHECK_INT_EQ(b.len, 74);
+    CHECK(b.ptr[74] == '\0');
+    CHECK_INT_EQ(buf_addf(&b, "%s", ""), 0);
+    CHECK_INT_EQ(b.len, 74);
+    buf_release(&b);
+
     /* A length no buffer can hold (read from damaged data) fails at once
      * instead of doubling the capacity forever (found by fuzz_cache). */
     buf_init(&b, 0);

@@ -10,6 +10,7 @@
 #define _GNU_SOURCE
 #include "backend.h"
 #include "harness/util/jsonv.h"
+#include "harness/util/jsonw.h"
 #include "harness/util/xalloc.h"
 
 #include <ctype.h>
@@ -485,10 +486,12 @@ void gen_fill_defaults(struct gen_params *g, const struct gen_params *dflt)
 
 void body_print(cJSON *body, struct http_req *out)
 {
-    char *s = cJSON_PrintUnformatted(body);
+    /* The same text as cJSON_PrintUnformatted, printed straight into the
+     * body (no print buffer grown by reallocation, then copied). */
+    struct jsonw w;
     buf_reset(&out->body);
-    buf_adds(&out->body, s);
-    cJSON_free(s);
+    jsonw_init(&w, &out->body);
+    jsonw_cjson(&w, body);
 }
 
 void request_finish(cJSON *body, const struct backend_conf *b, const struct prompt *p,

@@ -18,6 +18,7 @@
 
 #include "exchange.h"
 #include "harness/util/jsonv.h"
+#include "harness/util/jsonw.h"
 #include "harness/util/xalloc.h"
 
 /* === request ============================================================== */
@@ -98,11 +99,18 @@ static const char *model_name(const struct exchange *x)
 static void usage_json(const struct exchange *x, struct buf *b)
 {
     size_t in = x->ask.in_tokens, out = mock_out_tokens(x);
-    buf_addf(b, "{\"prompt_tokens\":%zu,\"completion_tokens\":%zu,\"total_tokens\":%zu,"
-                "\"prompt_tokens_details\":{\"cached_tokens\":%zu,\"audio_tokens\":0},"
-                "\"completion_tokens_details\":{\"reasoning_tokens\":%zu,\"audio_tokens\":0,"
-                "\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}}",
-             in, out, in + out, x->gen.cached_tokens, x->gen.reasoning_tokens);
+    buf_adds(b, "{\"prompt_tokens\":");
+    json_int(b, (long long)in);
+    buf_adds(b, ",\"completion_tokens\":");
+    json_int(b, (long long)out);
+    buf_adds(b, ",\"total_tokens\":");
+    json_int(b, (long long)(in + out));
+    buf_adds(b, ",\"prompt_tokens_details\":{\"cached_tokens\":");
+    json_int(b, (long long)x->gen.cached_tokens);
+    buf_adds(b, ",\"audio_tokens\":0},\"completion_tokens_details\":{\"reasoning_tokens\":");
+    json_int(b, (long long)x->gen.reasoning_tokens);
+    buf_adds(b, ",\"audio_tokens\":0,\"accepted_prediction_tokens\":0,"
+                "\"rejected_prediction_tokens\":0}}");
 }
 
 static void error_json(struct buf *b, const char *msg, const char *type, const char *code)
@@ -213,22 +221,29 @@ static void openai_body(struct exchange *x, struct buf *b)
 {
     buf_adds(b, "{\"id\":");
     mock_json_str(b, x->id, (size_t)-1);
-    buf_addf(b, ",\"object\":\"chat.completion\",\"created\":%lld,\"model\":", (long long)x->created);
+    buf_adds(b, ",\"object\":\"chat.completion\",\"created\":");
+    json_int(b, x->created);
+    buf_adds(b, ",\"model\":");
     mock_json_str(b, model_name(x), (size_t)-1);
     buf_adds(b, ",\"choices\":[{\"index\":0,\"message\":");
     message_json(x, b, 0);
-    buf_addf(b, ",\"logprobs\":null,\"finish_reason\":\"%s\"}],\"usage\":", finish_reason(x));
+    buf_adds(b, ",\"logprobs\":null,\"finish_reason\":\"");
+    buf_adds(b, finish_reason(x));
+    buf_adds(b, "\"}],\"usage\":");
     usage_json(x, b);
     buf_adds(b, ",\"service_tier\":\"default\",\"system_fingerprint\":\"fp_mock\"}");
 }
 
-/* data: {"id":...,"choices":[{"index":0,"delta":<delta>,...}]...} */
+/* data: {"id":...,"choices":[{"index":0,"delta":<delta>,...}]...}
+ * Chunks are laid out without printf: at thousands of streams they are
+ * most of what the mock does. */
 static void chunk_start(const struct exchange *x, struct buf *b)
 {
     buf_adds(b, "data: {\"id\":");
     mock_json_str(b, x->id, (size_t)-1);
-    buf_addf(b, ",\"object\":\"chat.completion.chunk\",\"created\":%lld,\"model\":",
-             (long long)x->created);
+    buf_adds(b, ",\"object\":\"chat.completion.chunk\",\"created\":");
+    json_int(b, x->created);
+    buf_adds(b, ",\"model\":");
     mock_json_str(b, model_name(x), (size_t)-1);
     buf_adds(b, ",\"system_fingerprint\":\"fp_mock\",\"choices\":");
 }
@@ -240,7 +255,9 @@ static void chunk_end(struct exchange *x, struct buf *b)
     if (x->ask.obfuscation) {
         char pad[20];
         mock_random_alnum(x, pad, 1 + rng_below(&x->rng, 16));
-        buf_addf(b, ",\"obfuscation\":\"%s\"", pad);
+        buf_adds(b, ",\"obfuscation\":\"");
+        buf_adds(b, pad);
+        buf_addc(b, '"');
     }
     buf_adds(b, "}\n\n");
 }
@@ -258,8 +275,9 @@ static void openai_piece(struct exchange *x, size_t i, struct buf *b)
     size_t n;
     const char *t = mock_piece_text(x, i, &n);
     chunk_start(x, b);
-    buf_addf(b, "[{\"index\":0,\"delta\":{\"%s\":",
-             x->gen.pieces[i].reasoning ? x->model->reasoning_field : "content");
+    buf_adds(b, "[{\"index\":0,\"delta\":{\"");
+    buf_adds(b, x->gen.pieces[i].reasoning ? x->model->reasoning_field : "content");
+    buf_adds(b, "\":");
     mock_json_str(b, t, n);
     buf_adds(b, "},\"logprobs\":null,\"finish_reason\":null}]");
     chunk_end(x, b);

@@ -32,6 +32,7 @@
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
+#include <event2/listener.h>
 #include <event2/util.h>
 #include <math.h>
 #include <openssl/ssl.h>
@@ -48,6 +49,7 @@
 
 #include "exchange.h"
 #include "gtlog.h"
+#include "harness/util/jsonw.h"
 #include "harness/util/tokens.h"
 #include "harness/util/xalloc.h"
 #include "quality.h"
@@ -77,6 +79,8 @@ struct mock_server {
     FILE *log;
     uint64_t served;
     struct evbuffer *scratch;    /* for handing chunks to evhttp */
+    struct buf out;              /* the reply or stream part being built (reused:
+                                    no allocation and regrowth per part) */
 };
 
 enum phase { PH_STREAM, PH_BODY, PH_STALL, PH_DROP };
@@ -96,31 +100,7 @@ const char *mock_header(const struct exchange *x, const char *name)
 
 void mock_json_str(struct buf *b, const char *s, size_t n)
 {
-    static const char hex[] = "0123456789abcdef";
-    if (n == (size_t)-1)
-        n = strlen(s);
-    buf_addc(b, '"');
-    size_t run = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\')
-            continue;
-        buf_add(b, s + run, i - run);
-        run = i + 1;
-        switch (c) {
-        case '"': buf_add(b, "\\\"", 2); break;
-        case '\\': buf_add(b, "\\\\", 2); break;
-        case '\n': buf_add(b, "\\n", 2); break;
-        case '\r': buf_add(b, "\\r", 2); break;
-        case '\t': buf_add(b, "\\t", 2); break;
-        default: {
-            char e[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
-            buf_add(b, e, 6);
-        }
-        }
-    }
-    buf_add(b, s + run, n - run);
-    buf_addc(b, '"');
+    json_escape(b, s, n == (size_t)-1 ? strlen(s) : n);
 }
 
 const char *mock_piece_text(const struct exchange *x, size_t i, size_t *len)
@@ -332,7 +312,39 @@ int mock_reject(struct exchange *x, enum mock_err kind, const char *fmt, ...)
     return -1;
 }
 
-static void write_chunk(struct exchange *x, const char *p, size_t n)
+/* Hands what evhttp queued on x's connection to the socket now rather
+ * than at the loop's next turn, and returns the time just before the
+ * write. Why: libevent writes a bufferevent's output when epoll next says
+ * the socket is writable, i.e. after every other callback of this turn;
+ * with two thousand streams whose parts fall due together, the last part
+ * of a turn left tens of milliseconds after its time, and the log's send
+ * time was when the part was queued, not when it left. Writing here also
+ * spares the epoll_ctl pair per part (with the changelist, the write
+ * interest added and dropped within one turn costs no system call).
+ *
+ * Only between evhttp_send_reply_start and _end: there evhttp waits for no
+ * write callback (a drained buffer triggers none). Not behind TLS (the
+ * output buffer holds plaintext there); if the socket takes only part,
+ * libevent writes the rest as before. */
+static mono_ns flush_now(struct exchange *x)
+{
+    mono_ns t = clock_mono_ns();
+    struct bufferevent *bev = x->evcon ? evhttp_connection_get_bufferevent(x->evcon) : NULL;
+    if (!bev || x->srv->ssl)
+        return t;
+    struct evbuffer *out = bufferevent_get_output(bev);
+    /* A socket bufferevent freezes the front of its output so that only it
+     * drains it; this write is its own, so thaw for the write. */
+    evbuffer_unfreeze(out, 1);
+    evbuffer_write(out, bufferevent_getfd(bev));
+    evbuffer_freeze(out, 1);
+    if (evbuffer_get_length(out) == 0)
+        bufferevent_disable(bev, EV_WRITE);
+    return t;
+}
+
+/* Sends n stream bytes; returns when they were handed to the socket. */
+static mono_ns write_chunk(struct exchange *x, const char *p, size_t n)
 {
     if (x->req && x->evcon && n) {
         /* evhttp moves the bytes out, so one scratch buffer serves all. */
@@ -340,18 +352,22 @@ static void write_chunk(struct exchange *x, const char *p, size_t n)
         evbuffer_add(eb, p, n);
         evhttp_send_reply_chunk(x->req, eb);
         evbuffer_drain(eb, evbuffer_get_length(eb));
+        return flush_now(x);
     }
+    return clock_mono_ns();
 }
 
 static void on_drain(evutil_socket_t fd, short what, void *arg);
 
 /* Sends stream bytes, applying the stress options: line endings, comments
  * and split writes (each piece of at most `split` bytes leaves on its own,
- * after the previous one has left). */
-static void send_chunk(struct exchange *x, struct buf *out)
+ * after the previous one has left). Returns when the bytes were handed to
+ * the socket (split writes: when they were queued). */
+static mono_ns send_chunk(struct exchange *x, struct buf *out)
 {
+    mono_ns sent = 0;
     if (!out->len)
-        return;
+        return clock_mono_ns();
     struct buf t = BUF_INIT;
     const struct buf *src = out;
     if (x->comments || x->eol) {
@@ -379,13 +395,15 @@ static void send_chunk(struct exchange *x, struct buf *out)
         buf_add(&x->pending, src->ptr, src->len);
         if (!x->drain)
             x->drain = evtimer_new(x->srv->base, on_drain, x);
+        sent = clock_mono_ns();
         if (!evtimer_pending(x->drain, NULL))
             on_drain(-1, 0, x);
     } else {
-        write_chunk(x, src->ptr, src->len);
+        sent = write_chunk(x, src->ptr, src->len);
     }
     buf_release(&t);
     buf_reset(out);
+    return sent;
 }
 
 static void end_stream(struct exchange *x)
@@ -794,13 +812,16 @@ static void admit(struct exchange *x)
     evhttp_add_header(h, "Cache-Control", "no-cache");
     evhttp_send_reply_start(x->req, 200, "OK");
     x->t_headers = clock_mono_ns();
-    struct buf out = BUF_INIT;
+    struct buf *out = &s->out;
+    buf_reset(out);
     if (x->bom)
-        buf_adds(&out, "\xEF\xBB\xBF");
+        buf_adds(out, "\xEF\xBB\xBF");
     if (x->proto->open)
-        x->proto->open(x, &out);
-    send_chunk(x, &out);
-    buf_release(&out);
+        x->proto->open(x, out);
+    if (out->len)
+        send_chunk(x, out);
+    else
+        flush_now(x);   /* the headers alone */
     if (x->gen.n_pieces)
         arm(x, x->gen.pieces[0].at_ms);
     else
@@ -844,6 +865,12 @@ static void break_stream(struct exchange *x)
         return;
     }
     }
+}
+
+static void mark_sent(struct mock_gen *g, size_t from, size_t to, mono_ns t)
+{
+    for (size_t i = from; i < to; i++)
+        g->pieces[i].sent = t;
 }
 
 /* The timer of an exchange: its next part is due. */
@@ -897,15 +924,15 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
         default:
             break;
         }
-        struct buf out = BUF_INIT;
-        x->proto->body(x, &out);
+        struct buf *out = &x->srv->out;
+        buf_reset(out);
+        x->proto->body(x, out);
         if (x->fault == FAULT_MALFORMED)
-            buf_truncate(&out, out.len * 3 / 5);
+            buf_truncate(out, out->len * 3 / 5);
         x->t_headers = clock_mono_ns();
         for (size_t i = 0; i < x->gen.n_pieces; i++)
             x->gen.pieces[i].sent = x->t_headers;
-        send_whole(x, 200, "application/json", out.ptr, out.len);
-        buf_release(&out);
+        send_whole(x, 200, "application/json", out->ptr, out->len);
         finish(x);
         return;
     }
@@ -913,51 +940,49 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
         break;
     }
 
-    /* Streaming: send every piece that is due. */
-    struct buf out = BUF_INIT;
+    /* Streaming: send every piece that is due; their send time is when
+     * the write that carries them was handed to the socket. */
+    struct buf *out = &x->srv->out;
+    buf_reset(out);
     mono_ns now = clock_mono_ns();
     struct mock_gen *g = &x->gen;
+    size_t first = x->next;
     while (x->next < g->n_pieces &&
            x->t_admit + (mono_ns)(g->pieces[x->next].at_ms * 1e6) <= now) {
         /* The first answer piece after reasoning leaves in a write of its
          * own, so its time in the log is exactly the answer's TTFT. */
-        if (out.len && x->next > 0 && !g->pieces[x->next].reasoning &&
+        if (out->len && x->next > 0 && !g->pieces[x->next].reasoning &&
             g->pieces[x->next - 1].reasoning)
             break;
         if (x->fault && x->next == x->fault_at && x->fault != FAULT_MALFORMED) {
-            send_chunk(x, &out);
-            buf_release(&out);
+            mark_sent(g, first, x->next, send_chunk(x, out));
             break_stream(x);
             return;
         }
-        size_t mark = out.len;
-        x->proto->piece(x, x->next, &out);
+        size_t mark = out->len;
+        x->proto->piece(x, x->next, out);
         if (x->fault == FAULT_MALFORMED && x->next == x->fault_at) {
             /* Cut the event's JSON short but keep its framing. */
-            size_t fe = strlen(x->proto->frame_end), len = out.len - mark;
-            buf_truncate(&out, mark + (len > fe ? (len - fe) * 3 / 5 : 0));
-            buf_adds(&out, x->proto->frame_end);
+            size_t fe = strlen(x->proto->frame_end), len = out->len - mark;
+            buf_truncate(out, mark + (len > fe ? (len - fe) * 3 / 5 : 0));
+            buf_adds(out, x->proto->frame_end);
         }
-        g->pieces[x->next].sent = now;
         x->next++;
     }
     if (x->next < g->n_pieces) {
-        send_chunk(x, &out);
-        buf_release(&out);
+        mark_sent(g, first, x->next, send_chunk(x, out));
         arm(x, g->pieces[x->next].at_ms);
         return;
     }
     if (x->fault && x->fault_at >= g->n_pieces && x->fault != FAULT_MALFORMED) {
         /* A one-piece answer: the fault strikes after it. */
-        send_chunk(x, &out);
-        buf_release(&out);
+        mark_sent(g, first, x->next, send_chunk(x, out));
         break_stream(x);
         return;
     }
     if (x->proto->close)
-        x->proto->close(x, &out);
-    send_chunk(x, &out);
-    buf_release(&out);
+        x->proto->close(x, out);
+    mark_sent(g, first, x->next, send_chunk(x, out));
     complete(x);
 }
 
@@ -1419,6 +1444,36 @@ static struct bufferevent *tls_bevcb(struct event_base *base, void *arg)
                                           BEV_OPT_CLOSE_ON_FREE);
 }
 
+/* evhttp_bind_socket listens with a backlog of 128: two thousand clients
+ * connecting at once overflow it, and the dropped SYNs come back a second
+ * later (the SYN retransmit timeout), which is a second of TTFT the mock
+ * did not plan. So the listener is ours, with the largest backlog the
+ * kernel allows (net.core.somaxconn caps it). */
+static struct evhttp_bound_socket *listen_on(struct mock_server *s, const char *host, int port)
+{
+    char service[16];
+    snprintf(service, sizeof(service), "%d", port);
+    struct evutil_addrinfo hints, *ai = NULL;
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = EVUTIL_AI_PASSIVE;
+    if (evutil_getaddrinfo(host, service, &hints, &ai) != 0 || !ai) {
+        errno = EADDRNOTAVAIL;
+        return NULL;
+    }
+    struct evconnlistener *l = evconnlistener_new_bind(
+        s->base, NULL, NULL, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_EXEC,
+        65535, ai->ai_addr, (int)ai->ai_addrlen);
+    evutil_freeaddrinfo(ai);
+    if (!l)
+        return NULL;
+    struct evhttp_bound_socket *bound = evhttp_bind_listener(s->http, l);
+    if (!bound)
+        evconnlistener_free(l);
+    return bound;
+}
+
 int mock_serve(const struct mock_opts *o, struct mock_profile *p, struct corpus *c,
                mock_listen_fn *on_listen, void *ud, struct diag *d)
 {
@@ -1431,6 +1486,10 @@ int mock_serve(const struct mock_opts *o, struct mock_profile *p, struct corpus 
     struct event *sig_term = NULL, *sig_int = NULL, *sweep = NULL;
     struct event_config *cfg = event_config_new();
     event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER);
+    /* Write interest added and dropped within one turn (flush_now) then
+     * costs no epoll_ctl; the changelist's caveat (dup'd descriptors) does
+     * not apply to evhttp's sockets. */
+    event_config_set_flag(cfg, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
     s.base = event_base_new_with_config(cfg);
     event_config_free(cfg);
     if (!s.base) {
@@ -1446,6 +1505,7 @@ int mock_serve(const struct mock_opts *o, struct mock_profile *p, struct corpus 
         s.rt[i].m = &p->models[i];
 
     s.scratch = evbuffer_new();
+    buf_init(&s.out, 0);
     s.http = evhttp_new(s.base);
     evhttp_set_gencb(s.http, on_request, &s);
     evhttp_set_max_body_size(s.http, 64 << 20);
@@ -1454,8 +1514,7 @@ int mock_serve(const struct mock_opts *o, struct mock_profile *p, struct corpus 
     if (s.ssl)
         evhttp_set_bevcb(s.http, tls_bevcb, &s);
     const char *host = o->host ? o->host : "127.0.0.1";
-    struct evhttp_bound_socket *bound = evhttp_bind_socket_with_handle(s.http, host,
-                                                                       (ev_uint16_t)o->port);
+    struct evhttp_bound_socket *bound = listen_on(&s, host, o->port);
     if (!bound) {
         diag_fail(d, "cannot listen on %s:%d: %s", host, o->port, strerror(errno));
         goto out;
@@ -1512,6 +1571,7 @@ out:
         evhttp_free(s.http);
     if (s.scratch)
         evbuffer_free(s.scratch);
+    buf_release(&s.out);
     if (sig_term)
         event_free(sig_term);
     if (sig_int)

@@ -63,15 +63,24 @@ int buf_addc(struct buf *b, char c)
 
 int buf_vaddf(struct buf *b, const char *fmt, va_list ap)
 {
+    /* One formatting pass in the common case: print into the room there
+     * is, and only when it does not fit grow and print again (vsnprintf
+     * is much of the cost of building replies and records). */
+    size_t room = b->cap ? b->cap - b->len : 0;
     va_list cp;
     va_copy(cp, ap);
-    int n = vsnprintf(NULL, 0, fmt, cp);
+    int n = vsnprintf(room ? b->ptr + b->len : NULL, room, fmt, cp);
     va_end(cp);
-    if (n < 0)
+    if (n < 0 || (b->max && ((size_t)n > b->max || b->len > b->max - (size_t)n))) {
+        if (b->cap)
+            b->ptr[b->len] = '\0';   /* past the cap: unchanged */
         return -1;
-    if (buf_reserve(b, (size_t)n) < 0)
-        return -1;
-    vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
+    }
+    if ((size_t)n >= room) {
+        if (buf_reserve(b, (size_t)n) < 0)
+            return -1;
+        vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
+    }
     b->len += (size_t)n;
     return 0;
 }
