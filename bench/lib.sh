@@ -86,6 +86,7 @@ PY
 cpu_line() {
     awk -v wall="$1" -v u="$2" -v s="$3" -v m="$4" -v busy="$5" -v total="$6" \
         -v cores="$(nproc)" 'BEGIN { c = u + s
+        others = busy - c - m; if (others < 0) others = 0   # clock ticks (1/CLK_TCK s) round
         printf "  CPU during the run: client %.0f%% of a core, mock %.0f%%; machine %.0f%% of %d cores busy, others (not client or mock) %.0f%% of it\n",
-            100 * c / wall, 100 * m / wall, 100 * busy / total, cores, 100 * (busy - c - m) / total }'
+            100 * c / wall, 100 * m / wall, 100 * busy / total, cores, 100 * others / total }'
 }

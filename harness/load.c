@@ -41,7 +41,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -499,7 +498,7 @@ static void on_done(struct xfer *x, void *ud)
         L->prog.ok++;
     else
         L->prog.failed++;
-    transport_put(L->t[q->tr], x);
+    transport_put(L->t, x);
     req_free(L, q);
 }
 
@@ -508,8 +507,7 @@ static void start_req(struct load *L, struct req *q)
 {
     struct step *st = &L->steps[q->step];
     const struct lprompt *lp = &L->prompts[q->prompt];
-    q->tr = (uint8_t)(L->next_t++ % LOAD_TRANSPORTS);
-    struct xfer *x = transport_get(L->t[q->tr]);
+    struct xfer *x = transport_get(L->t);
     x->backend = L->b;
     x->headers = L->hdrs;
     x->url = lp->req.url;
@@ -520,7 +518,7 @@ static void start_req(struct load *L, struct req *q)
     L->in_flight++;
     if (L->in_flight > st->in_flight_max)
         st->in_flight_max = L->in_flight;
-    int rc = transport_start(L->t[q->tr], x);
+    int rc = transport_start(L->t, x);
     if (!q->warmup)
         dvec_add(&st->lag, ms_of(x->t_start - q->intended));
     if (rc < 0) {
@@ -581,8 +579,7 @@ static void abort_backlog(struct load *L)
         struct req *q = L->backlog;
         L->backlog = q->next;
         L->backlog_n--;
-        q->tr = 0;
-        struct xfer *x = transport_get(L->t[0]);
+        struct xfer *x = transport_get(L->t);
         x->backend = L->b;
         x->ud = q;
         x->stream = L->prompts[q->prompt].req.stream;
@@ -596,24 +593,15 @@ static void abort_backlog(struct load *L)
 
 /* === one step ============================================================= */
 
-/* Waits at most timeout_ms for any transport to have work (or for one to
- * need its timeout call), then polls those that do, without waiting. */
+/* Waits at most timeout_ms for the transport to have work, and moves it
+ * on; the time between two calls is the load loop's own busy time. */
 static void poll_all(struct load *L, long timeout_ms)
 {
     mono_ns entered = clock_mono_ns();
     if (L->loop_returned && ms_of(entered - L->loop_returned) > L->loop_busy_max_ms)
         L->loop_busy_max_ms = ms_of(entered - L->loop_returned);
-    for (int k = 0; k < LOAD_TRANSPORTS; k++)
-        timeout_ms = transport_wait_ms(L->t[k], timeout_ms);
-    struct epoll_event ev[LOAD_TRANSPORTS];
-    int n = epoll_wait(L->epfd, ev, LOAD_TRANSPORTS, (int)timeout_ms);
+    transport_poll(L->t, timeout_ms);
     L->loop_returned = clock_mono_ns();
-    uint32_t ready = 0;
-    for (int i = 0; i < n; i++)
-        ready |= 1u << ev[i].data.u32;
-    for (int k = 0; k < LOAD_TRANSPORTS; k++)
-        if ((ready >> k & 1) || transport_wait_ms(L->t[k], 1) == 0)
-            transport_poll(L->t[k], 0);
 }
 
 static void check_signals(struct load *L, int *seen)
@@ -629,15 +617,13 @@ static void check_signals(struct load *L, int *seen)
             L->aborted = 1;
             fprintf(stderr, "assay: aborting the requests in flight\n");
             abort_backlog(L);
-            for (int k = 0; k < LOAD_TRANSPORTS; k++)
-                transport_abort_all(L->t[k], ST_ABORTED, "aborted by a second interrupt");
+            transport_abort_all(L->t, ST_ABORTED, "aborted by a second interrupt");
         }
     }
     if (L->fatal && !L->aborted) {
         L->aborted = 1;
         abort_backlog(L);
-        for (int k = 0; k < LOAD_TRANSPORTS; k++)
-            transport_abort_all(L->t[k], ST_ABORTED, "aborted: results could not be written");
+        transport_abort_all(L->t, ST_ABORTED, "aborted: results could not be written");
     }
 }
 
@@ -783,10 +769,7 @@ static void load_free(struct load *L)
     }
     free(L->freed);
     curl_slist_free_all(L->hdrs);
-    for (int k = 0; k < LOAD_TRANSPORTS; k++)
-        transport_free(L->t[k]);
-    if (L->epfd >= 0)
-        close(L->epfd);
+    transport_free(L->t);
     if (L->have_plan)
         plan_release(&L->plan);
     config_release(&L->cfg);
@@ -890,7 +873,6 @@ int load_execute(const struct load_opts *o)
     struct load LL;
     struct load *L = &LL;
     memset(L, 0, sizeof(*L));
-    L->epfd = -1;
     L->o = o;
     struct diag d;
     diag_init(&d);
@@ -946,21 +928,7 @@ int load_execute(const struct load_opts *o)
             load_free(L);
             return EXIT_INPUT;
         }
-    L->epfd = epoll_create1(EPOLL_CLOEXEC);
-    if (L->epfd < 0) {
-        fprintf(stderr, "assay load: error: cannot create an epoll instance: %s\n",
-                strerror(errno));
-        load_free(L);
-        return EXIT_INPUT;
-    }
-    for (int k = 0; k < LOAD_TRANSPORTS; k++) {
-        L->t[k] = transport_new(L->cap, on_done, L);
-        struct epoll_event ev;
-        memset(&ev, 0, sizeof(ev));
-        ev.events = EPOLLIN;
-        ev.data.u32 = (uint32_t)k;
-        epoll_ctl(L->epfd, EPOLL_CTL_ADD, transport_fd(L->t[k]), &ev);
-    }
+    L->t = transport_new(L->cap, on_done, L);
     L->hdrs = transport_headers(L->b);
 
     L->mono0 = clock_mono_ns();
@@ -987,7 +955,7 @@ int load_execute(const struct load_opts *o)
     }
 
     interrupts = 0;
-    wake_fd = transport_wake_fd(L->t[0]);
+    wake_fd = transport_wake_fd(L->t);
     struct sigaction sa, old_int, old_term;
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_signal;

@@ -24,13 +24,6 @@
 #include "harness/util/xalloc.h"
 
 #define LOOP_STALL_MS 50.0          /* a loop round longer than this flags the client */
-/* Transports (each one libcurl multi handle with its own connection
- * cache) the requests are spread over. libcurl 7.x walks every connection
- * of a multi handle's cache when a transfer ends (curl_multi_remove_handle's
- * connect-only check) and when one looks for a connection to reuse, so
- * with N streams open each request costs O(N) in one handle: a fifth of
- * the client's CPU at 2,000 streams. Eight caches make that an eighth. */
-#define LOAD_TRANSPORTS 8
 
 struct lprompt {                 /* one prepared request body */
     struct http_req req;
@@ -46,7 +39,6 @@ struct req {                     /* one request of the run */
     uint32_t seq;                /* within its step and phase: the record's repeat */
     uint32_t step;
     uint8_t warmup;
-    uint8_t tr;                  /* the transport it runs on */
     struct req *next;            /* backlog and free list */
 };
 
@@ -106,9 +98,7 @@ struct load {
     mono_ns mono0;
     int64_t wall0;
     char *out;
-    struct transport *t[LOAD_TRANSPORTS];
-    int epfd;                    /* waits on every transport at once */
-    uint32_t next_t;             /* round robin */
+    struct transport *t;         /* spreads transfers over several connection caches itself */
     mono_ns loop_returned;       /* when the last wait ended */
     double loop_busy_max_ms;     /* longest time the loop spent away from its wait */
     struct curl_slist *hdrs;

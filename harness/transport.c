@@ -815,26 +815,6 @@ int transport_wake_fd(const struct transport *t)
     return t->wake[1];
 }
 
-int transport_fd(const struct transport *t)
-{
-    return t->epfd;
-}
-
-long transport_wait_ms(const struct transport *t, long timeout_ms)
-{
-    mono_ns now = clock_mono_ns();
-    mono_ns due = t->nactive ? t->last_sweep + SWEEP_NS : 0;
-    mono_ns curl_due = curl_due_first(t);
-    if (curl_due && (!due || curl_due < due))
-        due = curl_due;
-    if (due) {
-        long ms = due <= now ? 0 : (long)((due - now + 999999) / 1000000);
-        if (ms < timeout_ms)
-            timeout_ms = ms;
-    }
-    return timeout_ms < 0 ? 0 : timeout_ms;
-}
-
 double transport_max_busy_ms(const struct transport *t)
 {
     return t->max_busy_ms;

@@ -108,13 +108,6 @@ void transport_replay(struct xfer *x, long status, const char *content_type,
                       size_t body_len);
 /* Write end of the wake pipe (for signal handlers). */
 int  transport_wake_fd(const struct transport *t);
-/* For a caller that waits on several transports at once (assay load): the
- * descriptor to wait on (readable when a socket of t is ready or its wake
- * pipe was written), and the longest such a wait may last, at most
- * timeout_ms, before t needs transport_poll for libcurl's next timeout or
- * the timeout sweep (0 = now). */
-int  transport_fd(const struct transport *t);
-long transport_wait_ms(const struct transport *t, long timeout_ms);
 /* Longest time the loop spent away from epoll_wait in one round
  * (ms), and how many rounds; the starvation check of the run summary. */
 double transport_max_busy_ms(const struct transport *t);
