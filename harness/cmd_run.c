@@ -63,9 +63,11 @@ static int parse_long(const char *flag, const char *v, long min, long max, long 
 {
     char *end;
     long x = strtol(v, &end, 10);
-    if (!*v || *end || x < min || x > max)
-        return cli_usage_error("run", "%s: expected an integer from %ld to %ld, got '%s'", flag,
-                               min, max, v);
+    if (!*v || *end || x < min || x > max) {
+        cli_usage_error("run", "%s: expected an integer from %ld to %ld, got '%s'", flag, min,
+                        max, v);
+        return -1;
+    }
     *out = x;
     return 0;
 }
