@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -76,6 +77,53 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     va_end(ap);
     fprintf(stderr, "\nTry 'assay %s --help'.\n", cmd);
     return EXIT_BAD_INPUT;
+}
+
+int cli_parse_long(const char *cmd, const char *flag, const char *v, long min, long max,
+                   long *out)
+{
+    char *end;
+    long x = strtol(v, &end, 10);
+    if (!*v || *end || x < min || x > max) {
+        cli_usage_error(cmd, "%s: expected an integer from %ld to %ld, got '%s'", flag, min, max,
+                        v);
+        return -1;
+    }
+    *out = x;
+    return 0;
+}
+
+int cli_parse_seed(const char *cmd, const char *v, uint64_t *out)
+{
+    long x;
+    if (cli_parse_long(cmd, "--seed", v, 0, 0x7fffffffffffffffL, &x) < 0)
+        return -1;
+    *out = (uint64_t)x;
+    return 0;
+}
+
+int cli_parse_progress(const char *cmd, const char *v, enum progress_mode *out)
+{
+    static const char *const names[] = { [PROGRESS_AUTO] = "auto", [PROGRESS_BAR] = "bar",
+                                         [PROGRESS_LINES] = "lines", [PROGRESS_OFF] = "off" };
+    for (size_t m = 0; m < sizeof(names) / sizeof(names[0]); m++)
+        if (strcmp(v, names[m]) == 0) {
+            *out = (enum progress_mode)m;
+            return 0;
+        }
+    cli_usage_error(cmd, "--progress: expected auto, bar, lines or off, got '%s'", v);
+    return -1;
+}
+
+int cli_one_operand(const char *cmd, int argc, char **argv, const char **out)
+{
+    if (optind < argc)
+        *out = argv[optind++];
+    if (optind < argc) {
+        cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+        return -1;
+    }
+    return 0;
 }
 
 int cli_not_built(const char *cmd, const char *what)

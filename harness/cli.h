@@ -11,6 +11,9 @@
 #define ASSAY_CLI_H
 
 #include <getopt.h>
+#include <stdint.h>
+
+#include "harness/progress.h"
 
 enum exit_code {
     EXIT_OK = 0,           /* success */
@@ -39,6 +42,17 @@ int cli_getopt(int argc, char **argv, const char *cmd, const char *shortopts,
 /* Prints "assay CMD: <msg>" and "Try 'assay CMD --help'." to stderr;
  * returns EXIT_BAD_INPUT. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Flag values that several subcommands take, read alike in each. A bad
+ * value prints the usage error naming cmd and the flag and returns -1;
+ * a good one is stored in *out and 0 returned. */
+int cli_parse_long(const char *cmd, const char *flag, const char *v, long min, long max,
+                   long *out);
+int cli_parse_seed(const char *cmd, const char *v, uint64_t *out);   /* --seed: 0 to 2^63-1 */
+int cli_parse_progress(const char *cmd, const char *v, enum progress_mode *out);
+/* After the flags: the one operand (CONFIG, DIR) into *out, which stays
+ * as it was when there is none; a second operand is a usage error. */
+int cli_one_operand(const char *cmd, int argc, char **argv, const char **out);
 
 /* For subcommands whose issue has not landed: says so plainly; exit 2. */
 int cli_not_built(const char *cmd, const char *what);

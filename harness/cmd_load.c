@@ -66,19 +66,6 @@ static void usage(FILE *f)
 
 #define BAD(...) cli_usage_error("load", __VA_ARGS__)
 
-static int parse_long(const char *flag, const char *v, long min, long max, long *out)
-{
-    char *end;
-    long x = strtol(v, &end, 10);
-    if (!*v || *end || x < min || x > max) {
-        cli_usage_error("load", "%s: expected an integer from %ld to %ld, got '%s'", flag, min,
-                        max, v);
-        return -1;
-    }
-    *out = x;
-    return 0;
-}
-
 static int parse_seconds(const char *flag, const char *v, double *out)
 {
     double ms;
@@ -168,7 +155,7 @@ int cmd_load(int argc, char **argv)
             have_duration = 1;
             break;
         case 'n':
-            if (parse_long("--requests", optarg, 1, 100000000, &o.requests) < 0)
+            if (cli_parse_long("load", "--requests", optarg, 1, 100000000, &o.requests) < 0)
                 rc = EXIT_BAD_INPUT;
             break;
         case 'w':
@@ -188,7 +175,7 @@ int cmd_load(int argc, char **argv)
             break;
         case 'B':
             o.bisect = LOAD_DEFAULT_BISECT;
-            if (optarg && parse_long("--bisect", optarg, 0, 100, &v) < 0)
+            if (optarg && cli_parse_long("load", "--bisect", optarg, 0, 100, &v) < 0)
                 rc = EXIT_BAD_INPUT;
             else if (optarg)
                 o.bisect = (int)v;
@@ -197,26 +184,18 @@ int cmd_load(int argc, char **argv)
             o.out = optarg;
             break;
         case 'S':
-            if (parse_long("--seed", optarg, 0, 0x7fffffffffffffffL, &v) < 0)
+            if (cli_parse_seed("load", optarg, &o.seed) < 0)
                 rc = EXIT_BAD_INPUT;
-            o.seed = (uint64_t)v;
             o.has_seed = 1;
             break;
         case 'm':
-            if (parse_long("--max-in-flight", optarg, 1, 1000000, &o.max_in_flight) < 0)
+            if (cli_parse_long("load", "--max-in-flight", optarg, 1, 1000000,
+                               &o.max_in_flight) < 0)
                 rc = EXIT_BAD_INPUT;
             break;
         case 'p':
-            if (strcmp(optarg, "auto") == 0)
-                o.progress = PROGRESS_AUTO;
-            else if (strcmp(optarg, "bar") == 0)
-                o.progress = PROGRESS_BAR;
-            else if (strcmp(optarg, "lines") == 0)
-                o.progress = PROGRESS_LINES;
-            else if (strcmp(optarg, "off") == 0)
-                o.progress = PROGRESS_OFF;
-            else
-                rc = BAD("--progress: expected auto, bar, lines or off, got '%s'", optarg);
+            if (cli_parse_progress("load", optarg, &o.progress) < 0)
+                rc = EXIT_BAD_INPUT;
             break;
         case 'q':
             o.progress = PROGRESS_OFF;
@@ -227,10 +206,8 @@ int cmd_load(int argc, char **argv)
         }
     }
     if (rc < 0) {
-        if (optind < argc)
-            o.config = argv[optind++];
-        if (optind < argc)
-            rc = BAD("unexpected argument '%s'", argv[optind]);
+        if (cli_one_operand("load", argc, argv, &o.config) < 0)
+            rc = EXIT_BAD_INPUT;
         else if (!o.config)
             rc = BAD("missing the config file");
         else if (!o.backend)

@@ -9,12 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 
 #include "harness/mock/corpus.h"
 #include "harness/mock/mock.h"
 #include "harness/mock/profile.h"
 #include "harness/mock/suites_corpus.h"
+#include "harness/util/fileio.h"
 
 static void usage(FILE *f)
 {
@@ -71,15 +71,6 @@ static void on_listen(const char *url, void *ud)
     (void)ud;
     printf("assay mock: listening on %s\n", url);
     fflush(stdout);
-}
-
-static void raise_fd_limit(void)
-{
-    struct rlimit rl;
-    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-        rl.rlim_cur = rl.rlim_max;
-        setrlimit(RLIMIT_NOFILE, &rl);
-    }
 }
 
 int cmd_mock(int argc, char **argv)
@@ -198,7 +189,7 @@ int cmd_mock(int argc, char **argv)
         goto out;
     }
     signal(SIGPIPE, SIG_IGN);
-    raise_fd_limit();
+    file_raise_open_limit();
     if (mock_serve(&o, &prof, corpus, on_listen, NULL, &d) < 0)
         goto out;
     rc = EXIT_OK;

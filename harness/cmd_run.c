@@ -59,17 +59,6 @@ static void usage(FILE *f)
             "  assay run --resume runs/demo\n");
 }
 
-static int parse_long(const char *flag, const char *v, long min, long max, long *out)
-{
-    char *end;
-    long x = strtol(v, &end, 10);
-    if (!*v || *end || x < min || x > max)
-        return cli_usage_error("run", "%s: expected an integer from %ld to %ld, got '%s'", flag,
-                               min, max, v);
-    *out = x;
-    return 0;
-}
-
 int cmd_run(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -94,7 +83,6 @@ int cmd_run(int argc, char **argv)
     char **backends = xcalloc((size_t)argc + 1, sizeof(char *));
     int rc = -1, c;
     while (rc < 0 && (c = cli_getopt(argc, argv, "run", "hq", longopts)) != -1) {
-        long v;
         switch (c) {
         case 'h':
             usage(stdout);
@@ -110,17 +98,16 @@ int cmd_run(int argc, char **argv)
             o.out = optarg;
             break;
         case 'c':
-            if (parse_long("--concurrency", optarg, 1, 100000, &o.concurrency) < 0)
+            if (cli_parse_long("run", "--concurrency", optarg, 1, 100000, &o.concurrency) < 0)
                 rc = EXIT_BAD_INPUT;
             break;
         case 'r':
-            if (parse_long("--repeat", optarg, 1, 1000000, &o.repeats) < 0)
+            if (cli_parse_long("run", "--repeat", optarg, 1, 1000000, &o.repeats) < 0)
                 rc = EXIT_BAD_INPUT;
             break;
         case 'S':
-            if (parse_long("--seed", optarg, 0, 0x7fffffffffffffffL, &v) < 0)
+            if (cli_parse_seed("run", optarg, &o.seed) < 0)
                 rc = EXIT_BAD_INPUT;
-            o.seed = (uint64_t)v;
             o.has_seed = 1;
             break;
         case 'H': {
@@ -140,17 +127,8 @@ int cmd_run(int argc, char **argv)
             o.dry_run = 1;
             break;
         case 'p':
-            if (strcmp(optarg, "auto") == 0)
-                o.progress = PROGRESS_AUTO;
-            else if (strcmp(optarg, "bar") == 0)
-                o.progress = PROGRESS_BAR;
-            else if (strcmp(optarg, "lines") == 0)
-                o.progress = PROGRESS_LINES;
-            else if (strcmp(optarg, "off") == 0)
-                o.progress = PROGRESS_OFF;
-            else
-                rc = cli_usage_error("run", "--progress: expected auto, bar, lines or off, got '%s'",
-                                     optarg);
+            if (cli_parse_progress("run", optarg, &o.progress) < 0)
+                rc = EXIT_BAD_INPUT;
             break;
         case 'q':
             o.progress = PROGRESS_OFF;
@@ -161,10 +139,8 @@ int cmd_run(int argc, char **argv)
         }
     }
     if (rc < 0) {
-        if (optind < argc)
-            o.config = argv[optind++];
-        if (optind < argc)
-            rc = cli_usage_error("run", "unexpected argument '%s'", argv[optind]);
+        if (cli_one_operand("run", argc, argv, &o.config) < 0)
+            rc = EXIT_BAD_INPUT;
         else if (!o.config && !o.resume)
             rc = cli_usage_error("run", "missing the config file");
         else if (o.resume && o.out)

@@ -31,39 +31,23 @@
 #define _GNU_SOURCE
 #include "load_impl.h"
 #include "arrival.h"
+#include "interrupt.h"
+#include "runmeta.h"
 #include "harness/util/fileio.h"
 #include "harness/util/tokens.h"
 #include "reports/stats.h"
 
-#include <errno.h>
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <unistd.h>
 
 enum { EXIT_LOAD_OK = 0, EXIT_NO_KNEE = 1, EXIT_INPUT = 2, EXIT_INTERRUPTED = 130 };
 
 #define ITL_RESERVOIR (1u << 18)    /* gaps kept per step for its ITL percentiles */
 #define SYNTH_POOL 256              /* distinct synthetic prompts */
 #define BISECT_PRECISION 0.05       /* stop when (hi - lo) / lo is at most this */
-
-static volatile sig_atomic_t interrupts;
-static int wake_fd = -1;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    interrupts++;
-    if (wake_fd >= 0) {
-        int saved = errno;
-        ssize_t w = write(wake_fd, "!", 1);
-        (void)w;
-        errno = saved;
-    }
-}
 
 /* === prompts ============================================================== */
 
@@ -606,8 +590,8 @@ static void poll_all(struct load *L, long timeout_ms)
 
 static void check_signals(struct load *L, int *seen)
 {
-    if (interrupts != *seen) {
-        *seen = interrupts;
+    if (interrupt_count() != *seen) {
+        *seen = interrupt_count();
         progress_end(&L->prog);
         if (!L->stopping) {
             L->stopping = 1;
@@ -731,18 +715,6 @@ static void run_step(struct load *L, struct step *st, int *seen)
 }
 
 /* === the run ============================================================== */
-
-static void make_run_id(char *out, size_t n)
-{
-    int64_t wall = clock_wall_ns();
-    time_t secs = (time_t)(wall / 1000000000);
-    struct tm tm;
-    gmtime_r(&secs, &tm);
-    char ts[32];
-    strftime(ts, sizeof(ts), "%Y%m%dT%H%M%SZ", &tm);
-    uint64_t salt[2] = { (uint64_t)wall, (uint64_t)getpid() };
-    snprintf(out, n, "%s-%04x", ts, (unsigned)(hash64(salt, sizeof(salt), 11) & 0xffff));
-}
 
 static void load_free(struct load *L)
 {
@@ -891,7 +863,7 @@ int load_execute(const struct load_opts *o)
     L->bottleneck_ms = L->cfg.run.bottleneck_lag_ms;
     shuffle_prompts(L);
     rng_seed(&L->itl_rng, hash64("itl", 3, L->seed));
-    make_run_id(L->run_id, sizeof(L->run_id));
+    runmeta_new_id(L->run_id, sizeof(L->run_id));
     L->out = o->out ? xstrdup(o->out)
              : L->cfg.run.out ? xstrdup(L->cfg.run.out)
              : xasprintf("runs/%s", L->run_id);
@@ -903,11 +875,8 @@ int load_execute(const struct load_opts *o)
         load_free(L);
         return EXIT_INPUT;
     }
+    file_raise_open_limit();
     struct rlimit rl;
-    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-        rl.rlim_cur = rl.rlim_max;   /* one socket per request in flight */
-        setrlimit(RLIMIT_NOFILE, &rl);
-    }
     L->cap = o->max_in_flight > 0 ? o->max_in_flight : LOAD_DEFAULT_MAX_IN_FLIGHT;
     if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
         (rlim_t)L->cap + 64 > rl.rlim_cur) {
@@ -954,22 +923,12 @@ int load_execute(const struct load_opts *o)
         return EXIT_INPUT;
     }
 
-    interrupts = 0;
-    wake_fd = transport_wake_fd(L->t);
-    struct sigaction sa, old_int, old_term;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old_int);
-    sigaction(SIGTERM, &sa, &old_term);
-    signal(SIGPIPE, SIG_IGN);
+    interrupt_catch(transport_wake_fd(L->t));
 
     int seen = 0;
     run_steps(L, &seen);
 
-    sigaction(SIGINT, &old_int, NULL);
-    sigaction(SIGTERM, &old_term, NULL);
-    wake_fd = -1;
+    interrupt_release();
 
     rc = EXIT_LOAD_OK;
     struct diag cd;

@@ -4,15 +4,13 @@
  * run.json. Rules and field meanings: docs/load.md. */
 #define _GNU_SOURCE
 #include "load_impl.h"
-#include "version.h"
-#include "harness/util/fileio.h"
+#include "runmeta.h"
 #include "reports/stats.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 /* === a step's figures ===================================================== */
 
@@ -278,22 +276,6 @@ static cJSON *slo_json(const struct slo *s)
     return o;
 }
 
-/* The backend's prices as records.md's run.json lists them, or null. */
-static cJSON *pricing_json(const struct backend_conf *b)
-{
-    const struct pricing *p = &b->pricing;
-    if (!p->set)
-        return cJSON_CreateNull();
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddNumberToObject(o, "input_per_mtok", p->input_per_mtok);
-    cJSON_AddNumberToObject(o, "cached_input_per_mtok", p->cached_input_per_mtok);
-    cJSON_AddNumberToObject(o, "output_per_mtok", p->output_per_mtok);
-    cJSON_AddNumberToObject(o, "per_request", p->per_request);
-    cJSON_AddNumberToObject(o, "per_hour", p->per_hour);
-    null_or_string(o, "as_of", p->as_of[0] ? p->as_of : NULL);
-    return o;
-}
-
 /* The knee's rate: the offered level (rate mode) or what the closed loop
  * achieved (concurrency mode). */
 static double knee_rate(const struct load *L, const struct step *k)
@@ -329,7 +311,7 @@ static cJSON *cost_json(const struct load *L, const struct step *k)
     num_or_null(o, "usd_per_30_days_at_knee", per_hour * 24 * 30);
     num_or_null(o, "mean_input_tokens", k->ok ? k->in_tokens / (double)k->ok : NAN);
     num_or_null(o, "mean_output_tokens", k->ok ? k->out_tokens / (double)k->ok : NAN);
-    cJSON_AddItemToObject(o, "pricing", pricing_json(L->b));
+    cJSON_AddItemToObject(o, "pricing", runmeta_pricing_json(&L->b->pricing));
     return o;
 }
 
@@ -400,25 +382,9 @@ static cJSON *load_json(const struct load *L)
 
 int load_write_run_json(struct load *L, int final, struct diag *d)
 {
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddNumberToObject(o, "schema", 1);
-    cJSON_AddStringToObject(o, "run_id", L->run_id);
-    cJSON_AddStringToObject(o, "mode", "load");
-    cJSON *tool = cJSON_AddObjectToObject(o, "tool");
-    cJSON_AddStringToObject(tool, "name", "assay");
-    cJSON_AddStringToObject(tool, "version", ASSAY_VERSION);
-    cJSON_AddStringToObject(tool, "libcurl", curl_version_info(CURLVERSION_NOW)->version);
-    char host[256] = "";
-    gethostname(host, sizeof(host) - 1);
-    cJSON_AddStringToObject(o, "host", host);
-    cJSON_AddStringToObject(o, "config_file", L->cfg.file);
-    cJSON_AddStringToObject(o, "config_hash", L->cfg.hash);
-    cJSON_AddStringToObject(o, "started_at", L->started_at);
-    if (final) {
-        char end[40];
-        clock_format_rfc3339(clock_wall_ns(), end, sizeof(end));
-        cJSON_AddStringToObject(o, "ended_at", end);
-    }
+    cJSON *o = runmeta_head(L->run_id, "load", &L->cfg, L->started_at);
+    if (final)
+        runmeta_add_ended_at(o);
     cJSON *shard = cJSON_AddObjectToObject(o, "shard");
     cJSON_AddNumberToObject(shard, "index", 0);
     cJSON_AddNumberToObject(shard, "count", 1);
@@ -430,12 +396,7 @@ int load_write_run_json(struct load *L, int final, struct diag *d)
         for (size_t i = 0; i < L->plan.nsuites; i++) {
             const struct suite *s = &L->plan.suites[i];
             cJSON_AddNumberToObject(ps, s->name, (double)s->data.n);
-            cJSON *x = cJSON_AddObjectToObject(su, s->name);
-            cJSON_AddStringToObject(x, "task", s->task ? s->task : "");
-            cJSON_AddStringToObject(x, "file", s->file ? s->file : "");
-            null_or_string(x, "primary_metric", s->primary_metric);
-            cJSON_AddBoolToObject(x, "higher_is_better", s->higher_is_better);
-            cJSON_AddNumberToObject(x, "items", (double)s->data.n);
+            cJSON_AddItemToObject(su, s->name, runmeta_suite_json(s));
         }
     } else {
         cJSON_AddNumberToObject(ps, "synthetic", (double)L->nprompts);
@@ -450,18 +411,7 @@ int load_write_run_json(struct load *L, int final, struct diag *d)
     cJSON_AddItemToArray(pb, cJSON_CreateString(L->b->name));
     cJSON_AddNumberToObject(plan, "repeats", 1);
     cJSON *ba = cJSON_AddArrayToObject(o, "backends");
-    const struct backend_conf *b = L->b;
-    cJSON *x = cJSON_CreateObject();
-    cJSON_AddStringToObject(x, "name", b->name);
-    cJSON_AddStringToObject(x, "type", b->type);
-    cJSON_AddStringToObject(x, "model", b->model);
-    cJSON_AddStringToObject(x, "base_url", b->base_url);
-    null_or_string(x, "api_key_env", b->api_key_env);
-    cJSON_AddBoolToObject(x, "stream", b->stream);
-    cJSON_AddItemToObject(x, "pricing", pricing_json(b));
-    cJSON_AddItemToObject(x, "attributes", b->attributes ? cJSON_Duplicate(b->attributes, 1)
-                                                         : cJSON_CreateObject());
-    cJSON_AddItemToArray(ba, x);
+    cJSON_AddItemToArray(ba, runmeta_backend_json(L->b));
     cJSON_AddItemToObject(o, "config", cJSON_Duplicate(L->cfg.written, 1));
     cJSON_AddItemToObject(o, "load", load_json(L));
     if (final) {
@@ -479,17 +429,7 @@ int load_write_run_json(struct load *L, int final, struct diag *d)
         cJSON_AddBoolToObject(s, "client_bottleneck", bottleneck);
         cJSON_AddBoolToObject(s, "interrupted", L->stopping && !L->fatal);
     }
-    char *text = cJSON_Print(o);
-    cJSON_Delete(o);
-    struct buf out = BUF_INIT;
-    buf_adds(&out, text);
-    buf_addc(&out, '\n');
-    cJSON_free(text);
-    char *path = xasprintf("%s/run.json", L->out);
-    int rc = file_write_atomic(path, out.ptr, out.len, d);
-    free(path);
-    buf_release(&out);
-    return rc;
+    return runmeta_write(L->out, o, d);
 }
 
 /* === the final line ======================================================= */

@@ -23,11 +23,12 @@
 #include "backends/backend.h"
 #include "cache.h"
 #include "config.h"
+#include "interrupt.h"
 #include "plan.h"
 #include "results.h"
+#include "runmeta.h"
 #include "sched.h"
 #include "transport.h"
-#include "version.h"
 #include "harness/util/fileio.h"
 #include "harness/util/jsonv.h"
 #include "harness/util/jsonw.h"
@@ -38,14 +39,10 @@
 #include "scorers/judge.h"
 #include "scorers/scorer.h"
 
-#include <errno.h>
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <unistd.h>
 
 enum { EXIT_RUN_OK = 0, EXIT_ALL_FAILED = 1, EXIT_INPUT = 2, EXIT_INTERRUPTED = 130 };
 
@@ -137,39 +134,12 @@ struct run {
     struct shard shard;        /* the slice of the plan this run holds */
 };
 
-static volatile sig_atomic_t interrupts;
-static int wake_fd = -1;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    interrupts++;
-    if (wake_fd >= 0) {
-        int saved = errno;
-        ssize_t w = write(wake_fd, "!", 1);
-        (void)w;
-        errno = saved;
-    }
-}
-
 static double ms_since0(const struct run *r, mono_ns t)
 {
     return (double)(t - r->mono0) / 1e6;
 }
 
 /* === small helpers ======================================================== */
-
-static void make_run_id(char *out, size_t n)
-{
-    int64_t wall = clock_wall_ns();
-    time_t secs = (time_t)(wall / 1000000000);
-    struct tm tm;
-    gmtime_r(&secs, &tm);
-    char ts[32];
-    strftime(ts, sizeof(ts), "%Y%m%dT%H%M%SZ", &tm);
-    uint64_t salt[2] = { (uint64_t)wall, (uint64_t)getpid() };
-    snprintf(out, n, "%s-%04x", ts, (unsigned)(hash64(salt, sizeof(salt), 7) & 0xffff));
-}
 
 /* Numbers of run.json's summary as raw JSON text, the way records print
  * them (jsonw_fixed3: milliseconds to the microsecond). */
@@ -1055,36 +1025,9 @@ static void write_waiting(struct run *r, struct xfer *scratch)
 
 /* === run.json ============================================================= */
 
-static cJSON *pricing_json(const struct pricing *p)
-{
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddNumberToObject(o, "input_per_mtok", p->input_per_mtok);
-    cJSON_AddNumberToObject(o, "cached_input_per_mtok", p->cached_input_per_mtok);
-    cJSON_AddNumberToObject(o, "output_per_mtok", p->output_per_mtok);
-    cJSON_AddNumberToObject(o, "per_request", p->per_request);
-    cJSON_AddNumberToObject(o, "per_hour", p->per_hour);
-    if (p->as_of[0])
-        cJSON_AddStringToObject(o, "as_of", p->as_of);
-    else
-        cJSON_AddNullToObject(o, "as_of");
-    return o;
-}
-
 static int write_run_json(struct run *r, int final, const cJSON *summary, struct diag *d)
 {
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddNumberToObject(o, "schema", 1);
-    cJSON_AddStringToObject(o, "run_id", r->run_id);
-    cJSON *tool = cJSON_AddObjectToObject(o, "tool");
-    cJSON_AddStringToObject(tool, "name", "assay");
-    cJSON_AddStringToObject(tool, "version", ASSAY_VERSION);
-    cJSON_AddStringToObject(tool, "libcurl", curl_version_info(CURLVERSION_NOW)->version);
-    char host[256] = "";
-    gethostname(host, sizeof(host) - 1);
-    cJSON_AddStringToObject(o, "host", host);
-    cJSON_AddStringToObject(o, "config_file", r->cfg.file);
-    cJSON_AddStringToObject(o, "config_hash", r->cfg.hash);
-    cJSON_AddStringToObject(o, "started_at", r->started_at);
+    cJSON *o = runmeta_head(r->run_id, NULL, &r->cfg, r->started_at);
     if (r->resume_run_json) {
         cJSON *prev = cJSON_GetObjectItemCaseSensitive(r->resume_run_json, "resumed_at");
         cJSON *arr = prev ? cJSON_Duplicate(prev, 1) : cJSON_CreateArray();
@@ -1093,11 +1036,8 @@ static int write_run_json(struct run *r, int final, const cJSON *summary, struct
         cJSON_AddItemToArray(arr, cJSON_CreateString(now));
         cJSON_AddItemToObject(o, "resumed_at", arr);
     }
-    if (final) {
-        char end[40];
-        clock_format_rfc3339(clock_wall_ns(), end, sizeof(end));
-        cJSON_AddStringToObject(o, "ended_at", end);
-    }
+    if (final)
+        runmeta_add_ended_at(o);
     /* Records' *_ms times are from this origin (the last session's), so
      * they can be joined with a server-side log on the same host. */
     cJSON *clk = cJSON_AddObjectToObject(o, "clock");
@@ -1120,56 +1060,15 @@ static int write_run_json(struct run *r, int final, const cJSON *summary, struct
         cJSON_AddItemToArray(pb, cJSON_CreateString(r->plan.backends[i]->name));
     cJSON_AddNumberToObject(plan, "repeats", (double)r->plan.repeats);
     cJSON *su = cJSON_AddObjectToObject(o, "suites");
-    for (size_t i = 0; i < r->plan.nsuites; i++) {
-        const struct suite *s = &r->plan.suites[i];
-        cJSON *x = cJSON_AddObjectToObject(su, s->name);
-        cJSON_AddStringToObject(x, "task", s->task ? s->task : "");
-        cJSON_AddStringToObject(x, "file", s->file ? s->file : "");
-        if (s->primary_metric)
-            cJSON_AddStringToObject(x, "primary_metric", s->primary_metric);
-        else
-            cJSON_AddNullToObject(x, "primary_metric");
-        cJSON_AddBoolToObject(x, "higher_is_better", s->higher_is_better);
-        cJSON_AddNumberToObject(x, "items", (double)s->data.n);
-    }
+    for (size_t i = 0; i < r->plan.nsuites; i++)
+        cJSON_AddItemToObject(su, r->plan.suites[i].name, runmeta_suite_json(&r->plan.suites[i]));
     cJSON *ba = cJSON_AddArrayToObject(o, "backends");
-    for (size_t i = 0; i < r->cfg.nbackends; i++) {
-        const struct backend_conf *b = &r->cfg.backends[i];
-        cJSON *x = cJSON_CreateObject();
-        cJSON_AddStringToObject(x, "name", b->name);
-        cJSON_AddStringToObject(x, "type", b->type);
-        cJSON_AddStringToObject(x, "model", b->model);
-        cJSON_AddStringToObject(x, "base_url", b->base_url);
-        if (b->api_key_env)
-            cJSON_AddStringToObject(x, "api_key_env", b->api_key_env);
-        else
-            cJSON_AddNullToObject(x, "api_key_env");
-        cJSON_AddBoolToObject(x, "stream", b->stream);
-        if (b->pricing.set)
-            cJSON_AddItemToObject(x, "pricing", pricing_json(&b->pricing));
-        else
-            cJSON_AddNullToObject(x, "pricing");
-        cJSON_AddItemToObject(x, "attributes", b->attributes ? cJSON_Duplicate(b->attributes, 1)
-                                                             : cJSON_CreateObject());
-        cJSON_AddItemToArray(ba, x);
-    }
+    for (size_t i = 0; i < r->cfg.nbackends; i++)
+        cJSON_AddItemToArray(ba, runmeta_backend_json(&r->cfg.backends[i]));
     cJSON_AddItemToObject(o, "config", cJSON_Duplicate(r->cfg.written, 1));
     if (summary)
         cJSON_AddItemToObject(o, "summary", cJSON_Duplicate(summary, 1));
-    char *text = cJSON_Print(o);
-    cJSON_Delete(o);
-    char *path = xasprintf("%s/run.json", r->out);
-    size_t len = strlen(text);
-    text[len] = '\0';
-    struct buf b;
-    buf_init(&b, 0);
-    buf_add(&b, text, len);
-    buf_addc(&b, '\n');
-    int rc = file_write_atomic(path, b.ptr, b.len, d);
-    buf_release(&b);
-    free(path);
-    cJSON_free(text);
-    return rc;
+    return runmeta_write(r->out, o, d);
 }
 
 /* === resume =============================================================== */
@@ -1474,7 +1373,7 @@ int run_execute(const struct run_opts *o)
         return EXIT_INPUT;
     }
     if (!r->run_id[0])
-        make_run_id(r->run_id, sizeof(r->run_id));
+        runmeta_new_id(r->run_id, sizeof(r->run_id));
     r->mono0 = clock_mono_ns();
     r->wall0 = clock_wall_ns();
     if (!r->started_at[0])
@@ -1539,11 +1438,7 @@ int run_execute(const struct run_opts *o)
         run_free(r);
         return EXIT_INPUT;
     }
-    struct rlimit rl;
-    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-        rl.rlim_cur = rl.rlim_max;   /* one socket per request in flight */
-        setrlimit(RLIMIT_NOFILE, &rl);
-    }
+    file_raise_open_limit();
     r->t = transport_new(conc, on_done, r);
     uint64_t seed = o->has_seed ? o->seed : r->cfg.run.seed;
     r->s = sched_new(r->plan.nbackends, conc, &r->cfg.run.retries, seed, job_cost, r);
@@ -1560,15 +1455,7 @@ int run_execute(const struct run_opts *o)
             sched_push(r->s, r->plan.e[i].backend, i, r->mono0);
     progress_init(&r->prog, stderr, o->progress, (long)r->plan.n, r->resumed_done);
 
-    interrupts = 0;
-    wake_fd = transport_wake_fd(r->t);
-    struct sigaction sa, old_int, old_term;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old_int);
-    sigaction(SIGTERM, &sa, &old_term);
-    signal(SIGPIPE, SIG_IGN);
+    interrupt_catch(transport_wake_fd(r->t));
 
     int seen_interrupts = 0;
     struct xfer *scratch = NULL;
@@ -1591,8 +1478,8 @@ int run_execute(const struct run_opts *o)
                 timeout = ms;
         }
         transport_poll(r->t, timeout);
-        if (interrupts != seen_interrupts) {
-            seen_interrupts = interrupts;
+        if (interrupt_count() != seen_interrupts) {
+            seen_interrupts = interrupt_count();
             if (!r->stopping) {
                 r->stopping = 1;
                 progress_end(&r->prog);
@@ -1622,9 +1509,7 @@ int run_execute(const struct run_opts *o)
     }
     if (scratch)
         transport_put(r->t, scratch);
-    sigaction(SIGINT, &old_int, NULL);
-    sigaction(SIGTERM, &old_term, NULL);
-    wake_fd = -1;
+    interrupt_release();
 
     double lag = 0, busy = 0;
     int bottleneck = 0;

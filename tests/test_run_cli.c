@@ -103,6 +103,17 @@ int main(void)
         CHECK_NEAR(usd, 1.44 + 6 + in * 1000 / 1e6, 1e-3);
     }
     proc_result_free(&pr);
+    /* A bad integer flag stops before the config is used, whatever follows. */
+    const char *bad_ints[][2] = { { "--concurrency", "abc" }, { "--repeat", "0" },
+                                  { "--seed", "-1" } };
+    for (size_t i = 0; i < sizeof(bad_ints) / sizeof(bad_ints[0]); i++) {
+        run_assay(&pr, "run", p, "--dry-run", bad_ints[i][0], bad_ints[i][1], NULL);
+        CHECK_MSG(pr.status == 2, "%s %s: exit %d", bad_ints[i][0], bad_ints[i][1], pr.status);
+        CHECK_CONTAINS(pr.err, "expected an integer from");
+        CHECK_MSG(!strstr(pr.out, "plan:"), "%s %s: ran anyway:\n%s", bad_ints[i][0],
+                  bad_ints[i][1], pr.out);
+        proc_result_free(&pr);
+    }
     free(p);
     free(bad_suite);
     free(suite);

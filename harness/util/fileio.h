@@ -18,5 +18,8 @@ int file_write_atomic(const char *path, const void *data, size_t n, struct diag 
 /* mkdir -p; 0 if it exists or was made. */
 int file_mkdirs(const char *path, struct diag *d);
 int file_exists(const char *path);
+/* Raises this process's soft limit on open files to its hard limit (a
+ * socket per request in flight is one open file); best effort. */
+void file_raise_open_limit(void);
 
 #endif
