@@ -31,13 +31,18 @@
  *
  * Receive times are the kernel's, not the loop's: every socket gets
  * SO_TIMESTAMPNS, and before a readable socket is handed to libcurl a
- * one-byte MSG_PEEK reads the software receive timestamp of the bytes
- * waiting there (for bytes that arrived in several packets and were
- * merged, the newest one's). The write callback uses that time. Reading
- * the clock in the callback instead measured when the loop got round to
- * the socket: with thousands of streams, after every other socket of a
- * round and any work done in between, and after any time the process
- * was not scheduled at all (tens of milliseconds on a loaded machine).
+ * MSG_PEEK | MSG_TRUNC over everything waiting (nothing is copied) reads
+ * the receive timestamp of the newest of those bytes. The write callback
+ * uses that time. Reading the clock in the callback instead measured when
+ * the loop got round to the socket: with thousands of streams, after every
+ * other socket of a round and any work done in between, and after any time
+ * the process was not scheduled at all (tens of milliseconds on a loaded
+ * machine). The newest, not the oldest: every byte libcurl reads then
+ * arrived no later than the time given, so a time is never early (a token
+ * queued behind older bytes would otherwise get their time). Bytes that
+ * arrive between the peek and libcurl's read would be early: when the
+ * write callback comes more than RX_TRUST_NS after the peek (the process
+ * was descheduled in between), the clock is used instead.
  *
  * What a failure becomes (docs/records.md statuses):
  *   HTTP error answer      -> classify_http (http_error retryable / refused)
@@ -73,6 +78,7 @@
                                         first-token/idle timeouts need no finer grain */
 #define SHARD_XFERS 64               /* xfers per multi handle (see the top) */
 #define WAKE_TAG UINT32_MAX          /* epoll tag of the wake pipe */
+#define RX_TRUST_NS 100000LL         /* peek -> write callback: longer, and bytes may have come since */
 
 /* One multi handle and what libcurl told it. An epoll event carries the
  * shard's index (high 32 bits) and the socket (low 32 bits). */
@@ -99,8 +105,9 @@ struct transport {
     mono_ns poll_returned;           /* when the last poll returned; 0 before */
     double max_busy_ms;
     double stalled_ms;               /* summed rounds that kept the loop away > 50 ms */
-    mono_ns *rx;                     /* per descriptor: receive time of its waiting bytes, 0 = none */
-    size_t rx_cap;
+    int rx_fd;                       /* the socket libcurl is being handed, -1 = none */
+    mono_ns rx_at;                   /* receive time of its newest waiting byte, 0 = unknown */
+    mono_ns rx_peeked;               /* when that was read */
     int64_t wall_to_mono;            /* this round's CLOCK_MONOTONIC - CLOCK_REALTIME */
 };
 
@@ -180,20 +187,23 @@ static int64_t wall_to_mono_now(void)
     return best;
 }
 
-/* The kernel's receive time (CLOCK_MONOTONIC) of the bytes waiting on s,
- * or 0 if there are none or no timestamp came with them. */
-static mono_ns waiting_since(const struct transport *t, int s)
+/* The kernel's receive time (CLOCK_MONOTONIC) of the newest byte waiting
+ * on s (of its first 256 KiB), or 0 if there are none or no timestamp
+ * came with them. MSG_TRUNC: TCP walks every queued packet, each updating
+ * the timestamp, without copying the bytes (the buffer's pages are never
+ * touched; it is real only so that a socket ignoring the flag is safe). */
+static mono_ns newest_waiting(const struct transport *t, int s)
 {
-    char byte;
+    static char scratch[256 << 10];
     char ctl[CMSG_SPACE(sizeof(struct timespec))];
-    struct iovec v = { &byte, 1 };
+    struct iovec v = { scratch, sizeof(scratch) };
     struct msghdr m;
     memset(&m, 0, sizeof(m));
     m.msg_iov = &v;
     m.msg_iovlen = 1;
     m.msg_control = ctl;
     m.msg_controllen = sizeof(ctl);
-    if (recvmsg(s, &m, MSG_PEEK | MSG_DONTWAIT) <= 0)
+    if (recvmsg(s, &m, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT) <= 0)
         return 0;
     for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
         if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_TIMESTAMPNS) {
@@ -203,20 +213,6 @@ static mono_ns waiting_since(const struct transport *t, int s)
         }
     }
     return 0;
-}
-
-static void rx_set(struct transport *t, int s, mono_ns when)
-{
-    if (s < 0)
-        return;
-    if ((size_t)s >= t->rx_cap) {
-        if (!when)
-            return;
-        size_t old = t->rx_cap;
-        XGROW(t->rx, t->rx_cap, (size_t)s + 1);
-        memset(t->rx + old, 0, (t->rx_cap - old) * sizeof(*t->rx));
-    }
-    t->rx[s] = when;
 }
 
 /* libcurl: call curl_multi_socket_action(TIMEOUT) in timeout_ms (-1: never). */
@@ -232,6 +228,7 @@ struct transport *transport_new(long max_active, xfer_done_fn *done, void *ud)
 {
     struct transport *t = xcalloc(1, sizeof(*t));
     t->epfd = epoll_create1(EPOLL_CLOEXEC);
+    t->rx_fd = -1;
     t->done = done;
     t->ud = ud;
     if (max_active < 1)
@@ -288,7 +285,6 @@ void transport_free(struct transport *t)
     for (size_t i = 0; i < t->nfree; i++)
         xfer_free(t->free[i]);
     free(t->free);
-    free(t->rx);
     for (size_t i = 0; i < t->nshards; i++)
         curl_multi_cleanup(t->shards[i].multi);
     free(t->shards);
@@ -459,8 +455,8 @@ static size_t on_write(char *p, size_t size, size_t n, void *ud)
     mono_ns now = clock_mono_ns();   /* before any parsing */
     struct xfer *x = ud;
     const struct transport *t = x->t;
-    if (x->sock >= 0 && (size_t)x->sock < t->rx_cap) {
-        mono_ns rx = t->rx[x->sock];   /* when the kernel had these bytes (transport_poll) */
+    if (x->sock >= 0 && x->sock == t->rx_fd && now - t->rx_peeked <= RX_TRUST_NS) {
+        mono_ns rx = t->rx_at;   /* when the kernel had these bytes (transport_poll) */
         if (rx && rx <= now && rx >= x->t_start)
             now = rx;
     }
@@ -796,10 +792,13 @@ int transport_poll(struct transport *t, long timeout_ms)
         int flags = (ev[i].events & EPOLLIN ? CURL_CSELECT_IN : 0) |
                     (ev[i].events & EPOLLOUT ? CURL_CSELECT_OUT : 0) |
                     (ev[i].events & (EPOLLERR | EPOLLHUP) ? CURL_CSELECT_ERR : 0);
-        if (flags == CURL_CSELECT_IN)
-            rx_set(t, fd, waiting_since(t, fd));
+        if (flags == CURL_CSELECT_IN) {
+            t->rx_fd = fd;
+            t->rx_peeked = clock_mono_ns();
+            t->rx_at = newest_waiting(t, fd);
+        }
         curl_multi_socket_action(t->shards[tag].multi, fd, flags, &running);
-        rx_set(t, fd, 0);
+        t->rx_fd = -1;
     }
     mono_ns now = clock_mono_ns();
     for (size_t i = 0; i < t->nshards; i++) {

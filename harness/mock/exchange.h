@@ -129,6 +129,7 @@ struct exchange {
     int queued;                        /* waiting for a slot */
     int done;
     mono_ns t_arrive, t_admit, t_headers, t_end;
+    mono_ns last_write;              /* when stream bytes were last handed to the socket */
     int64_t wall_arrive_ns;
     size_t next;                       /* next piece to send */
     struct event *timer;

@@ -86,6 +86,7 @@ struct mock_server {
 enum phase { PH_STREAM, PH_BODY, PH_STALL, PH_DROP };
 
 static void finish(struct exchange *x);
+static void finish_at(struct exchange *x, mono_ns end);
 static void on_tick(evutil_socket_t fd, short what, void *arg);
 static void admit(struct exchange *x);
 
@@ -399,7 +400,7 @@ static mono_ns send_chunk(struct exchange *x, struct buf *out)
         if (!evtimer_pending(x->drain, NULL))
             on_drain(-1, 0, x);
     } else {
-        sent = write_chunk(x, src->ptr, src->len);
+        sent = x->last_write = write_chunk(x, src->ptr, src->len);
     }
     buf_release(&t);
     buf_reset(out);
@@ -417,7 +418,10 @@ static void end_stream(struct exchange *x)
     }
 }
 
-/* Ends a stream and the exchange, once split writes have all left. */
+/* Ends a stream and the exchange, once split writes have all left. The
+ * log's end is when the last bytes were handed to the socket (last_write,
+ * read before the write): stamped after it, a mock descheduled in between
+ * would log an end later than the client could see it. */
 static void complete(struct exchange *x)
 {
     if (x->pending_off < x->pending.len) {
@@ -425,7 +429,7 @@ static void complete(struct exchange *x)
         return;
     }
     end_stream(x);
-    finish(x);
+    finish_at(x, x->last_write);
 }
 
 /* Closes the connection with a reset (SO_LINGER 0), as a crashed upstream
@@ -489,7 +493,7 @@ static void on_drain(evutil_socket_t fd, short what, void *arg)
             size_t n = x->pending.len - x->pending_off;
             if (n > x->split)
                 n = x->split;
-            write_chunk(x, x->pending.ptr + x->pending_off, n);
+            x->last_write = write_chunk(x, x->pending.ptr + x->pending_off, n);
             x->pending_off += n;
         }
     }
@@ -503,7 +507,7 @@ static void on_drain(evutil_socket_t fd, short what, void *arg)
     if (x->end_pending) {
         x->end_pending = 0;
         end_stream(x);
-        finish(x);
+        finish_at(x, x->last_write);
     }
 }
 
@@ -747,13 +751,14 @@ static void exchange_free(struct exchange *x)
     free(x);
 }
 
-static void finish(struct exchange *x)
+/* Ends the exchange: logs it and frees it. end: when it ended, 0 = now. */
+static void finish_at(struct exchange *x, mono_ns end)
 {
     if (x->done)
         return;
     x->done = 1;
     struct mock_server *s = x->srv;
-    x->t_end = clock_mono_ns();
+    x->t_end = end ? end : clock_mono_ns();
     if (x->timer)
         evtimer_del(x->timer);
     if (x->drain)
@@ -783,6 +788,11 @@ static void finish(struct exchange *x)
     exchange_free(x);
     if (rt)
         admit_next(rt);
+}
+
+static void finish(struct exchange *x)
+{
+    finish_at(x, 0);
 }
 
 static void admit(struct exchange *x)
