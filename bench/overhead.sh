@@ -19,9 +19,10 @@
 # turns that off), so other work on the machine takes less of their cores;
 # wrk and assay get the same priority.
 #
-#   sh bench/overhead.sh [N]        (default 20000; NICE=-10)
+#   sh bench/overhead.sh [N]        (default 50000: about 3 s of assay run, so
+#                                    start-up and the last requests weigh little; NICE=-10)
 . "$(dirname "$0")/lib.sh"
-N=${1:-20000}
+N=${1:-50000}
 NICE=${NICE:--10}
 [ "$(id -u)" -eq 0 ] || NICE=0
 ITEMS=4
