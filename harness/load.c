@@ -267,6 +267,7 @@ static void write_record(struct load *L, const struct req *q, const struct xfer 
         cJSON_AddNumberToObject(rec, "http_status", (double)x->http_status);
     else
         cJSON_AddNullToObject(rec, "http_status");
+    null_or_string(rec, "http_version", x->http_status ? x->http_version : NULL);
     null_or_string(rec, "error", m->st == ST_OK ? NULL : rp->failed ? rp->error : "filtered");
     cJSON *atts = cJSON_AddArrayToObject(rec, "attempts");
     cJSON *a = cJSON_CreateObject();

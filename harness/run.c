@@ -481,6 +481,7 @@ static void write_record(struct run *r, size_t ji, const struct xfer *x, int cac
         jsonw_int(w, x->http_status);
     else
         jsonw_null(w);
+    key_str(w, "http_version", x && !cached && x->http_status ? x->http_version : NULL);
     jsonw_key(w, "error");
     if (st != ST_OK)
         jsonw_str(w, rp ? rp->error : "no attempt was made");

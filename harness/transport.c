@@ -356,6 +356,7 @@ struct xfer *transport_get(struct transport *t)
     x->http_status = 0;
     x->t_start = x->t_first_byte = x->t_last_byte = x->t_done = 0;
     x->dns_ms = x->connect_ms = x->tls_ms = x->first_byte_ms = -1;
+    x->http_version = NULL;
     x->lenient_eof = 0;
     x->mode = 0;
     x->answer_done = 0;
@@ -576,6 +577,10 @@ static void phase_timings(struct xfer *x)
     x->connect_ms = conn >= dns ? us_to_ms(conn - dns) : 0;
     x->tls_ms = app > conn ? us_to_ms(app - conn) : 0;
     x->first_byte_ms = first > 0 ? us_to_ms(first) : -1;
+    long v = 0;
+    curl_easy_getinfo(x->easy, CURLINFO_HTTP_VERSION, &v);
+    x->http_version = v == CURL_HTTP_VERSION_1_0 ? "1.0" : v == CURL_HTTP_VERSION_1_1 ? "1.1"
+                    : v == CURL_HTTP_VERSION_2_0 ? "2" : v == CURL_HTTP_VERSION_3 ? "3" : NULL;
 }
 
 static int final_curl_error(CURLcode rc)

@@ -47,6 +47,7 @@ struct xfer {
     /* Results, valid in the done callback. */
     struct reply reply;                 /* failed == 0 means status ok */
     long http_status;                   /* 0 if no response */
+    const char *http_version;           /* "1.1", "2", "3"; NULL if no response */
     mono_ns t_start, t_first_byte, t_last_byte, t_done;
     double dns_ms, connect_ms, tls_ms, first_byte_ms;   /* libcurl phases, -1 unknown */
     int lenient_eof;                    /* the stream ended without its last blank line */

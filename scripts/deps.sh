@@ -7,7 +7,8 @@
 set -eu
 
 PKGS="build-essential cmake pkg-config libcurl4-openssl-dev libcjson-dev libpcre2-dev
-      libutf8proc-dev libevent-dev libssl-dev gnuplot-nox chromium ca-certificates ${ASSAY_DEPS_EXTRA:-}"
+      libutf8proc-dev libevent-dev libssl-dev gnuplot-nox chromium ca-certificates openssl
+      nghttp2-server ${ASSAY_DEPS_EXTRA:-}"
 
 missing=""
 for p in $PKGS; do

@@ -46,6 +46,7 @@ int main(void)
             CHECK_CONTAINS(rs_str(r, "error"), "certificate");
         } else {
             CHECK_MSG(!strcmp(rs_str(r, "status"), "ok"), "%s: %s", b, rs_str(r, "error"));
+            CHECK_STR_EQ(rs_str(r, "http_version"), "1.1");   /* the mock offers no h2 */
             tls_seen += rs_num(rs_obj(r, "timing"), "tls_ms") > 0;
         }
     }
