@@ -6,7 +6,9 @@
 #include "cli.h"
 #include "version.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,6 +89,21 @@ int cli_parse_long(const char *cmd, const char *flag, const char *v, long min, l
     if (!*v || *end || x < min || x > max) {
         cli_usage_error(cmd, "%s: expected an integer from %ld to %ld, got '%s'", flag, min, max,
                         v);
+        return -1;
+    }
+    *out = x;
+    return 0;
+}
+
+int cli_parse_double(const char *cmd, const char *flag, const char *v, double min, double max,
+                     double *out)
+{
+    char *end;
+    double x = strtod(v, &end);
+    /* digits first: strtod would also take "nan", "inf" and leading blanks */
+    if (!(isdigit((unsigned char)v[0]) || (v[0] == '.' && isdigit((unsigned char)v[1]))) ||
+        *end || !isfinite(x) || x < min || x > max) {
+        cli_usage_error(cmd, "%s: expected a number from %g to %g, got '%s'", flag, min, max, v);
         return -1;
     }
     *out = x;

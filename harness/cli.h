@@ -48,6 +48,9 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
  * a good one is stored in *out and 0 returned. */
 int cli_parse_long(const char *cmd, const char *flag, const char *v, long min, long max,
                    long *out);
+/* A finite decimal number from min to max. */
+int cli_parse_double(const char *cmd, const char *flag, const char *v, double min, double max,
+                     double *out);
 int cli_parse_seed(const char *cmd, const char *v, uint64_t *out);   /* --seed: 0 to 2^63-1 */
 int cli_parse_progress(const char *cmd, const char *v, enum progress_mode *out);
 /* After the flags: the one operand (CONFIG, DIR) into *out, which stays

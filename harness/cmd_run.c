@@ -15,7 +15,7 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: assay run CONFIG [--suite S]... [--backend B]... [--out DIR]\n"
             "                 [--concurrency N] [--repeat K] [--seed N] [--cache DIR]\n"
-            "                 [--shard I/N]\n"
+            "                 [--shard I/N] [--max-cost USD]\n"
             "                 [--dry-run] [--progress auto|bar|lines|off] [--quiet]\n"
             "       assay run [CONFIG] --resume DIR\n"
             "\n"
@@ -40,6 +40,9 @@ static void usage(FILE *f)
             "  --shard I/N        run only shard I of N (0-based): a deterministic slice\n"
             "                     of the plan; join the folders with assay merge\n"
             "                     (docs/sharding.md)\n"
+            "  --max-cost USD     spending cap of DIR (default: run.max_cost_usd): no request\n"
+            "                     is sent that could take what DIR cost past it; the rest\n"
+            "                     waits for --resume with a higher cap (docs/config.md)\n"
             "  --dry-run          print the plan per suite x backend and the most it could\n"
             "                     cost under the pricing, then exit\n"
             "  --progress MODE    auto (a bar on a terminal, else a line every 5 s), bar,\n"
@@ -49,8 +52,9 @@ static void usage(FILE *f)
             "Ctrl-C stops issuing and lets the requests in flight finish; a second\n"
             "Ctrl-C aborts them. Either way DIR is consistent and --resume completes it.\n"
             "\n"
-            "exit: 0 the plan ran (failed requests are records), 1 every request failed,\n"
-            "      2 bad input or an I/O error, 130 interrupted\n"
+            "exit: 0 the plan ran (failed requests are records), 1 every request failed\n"
+            "      or the spending cap stopped the run, 2 bad input or an I/O error,\n"
+            "      130 interrupted\n"
             "\n"
             "examples:\n"
             "  assay run examples/demo.json --dry-run\n"
@@ -71,6 +75,7 @@ int cmd_run(int argc, char **argv)
         { "resume", required_argument, NULL, 'R' },
         { "cache", required_argument, NULL, 'C' },
         { "shard", required_argument, NULL, 'H' },
+        { "max-cost", required_argument, NULL, 'M' },
         { "dry-run", no_argument, NULL, 'n' },
         { "progress", required_argument, NULL, 'p' },
         { "quiet", no_argument, NULL, 'q' },
@@ -119,6 +124,10 @@ int cmd_run(int argc, char **argv)
         }
         case 'R':
             o.resume = optarg;
+            break;
+        case 'M':
+            if (cli_parse_double("run", "--max-cost", optarg, 0, 1e12, &o.max_cost_usd) < 0)
+                rc = EXIT_BAD_INPUT;
             break;
         case 'C':
             o.cache_dir = optarg;

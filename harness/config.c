@@ -534,7 +534,7 @@ static void parse_run(const cJSON *obj, const struct ctx *c, struct run_conf *r)
 {
     static const char *const keys[] = { "suites", "repeats", "seed", "concurrency", "out",
                                         "retries", "adaptive_concurrency", "bottleneck_lag_ms",
-                                        NULL };
+                                        "max_cost_usd", NULL };
     const char *path = "run";
     jv_known_keys(obj, keys, c->file, path, c->d);
     const cJSON *suites = NULL;
@@ -582,6 +582,7 @@ static void parse_run(const cJSON *obj, const struct ctx *c, struct run_conf *r)
     }
     jv_bool(obj, "adaptive_concurrency", c->file, path, 0, &r->adaptive_concurrency, c->d);
     jv_number(obj, "bottleneck_lag_ms", c->file, path, 0, 0, 1e6, &r->bottleneck_lag_ms, c->d);
+    jv_number(obj, "max_cost_usd", c->file, path, 0, 0, 1e12, &r->max_cost_usd, c->d);
 }
 
 static void parse_judge(const cJSON *obj, const struct ctx *c, struct judge_conf *j)

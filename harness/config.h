@@ -100,6 +100,7 @@ struct run_conf {
     struct retry_conf retries;
     int adaptive_concurrency;
     double bottleneck_lag_ms;      /* send lag (p95) that flags a client bottleneck */
+    double max_cost_usd;           /* spending cap of the run folder; 0 = none */
 };
 
 struct judge_conf {

@@ -44,7 +44,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { EXIT_RUN_OK = 0, EXIT_ALL_FAILED = 1, EXIT_INPUT = 2, EXIT_INTERRUPTED = 130 };
+enum { EXIT_RUN_OK = 0, EXIT_ALL_FAILED = 1, EXIT_BUDGET = 1, EXIT_INPUT = 2,
+       EXIT_INTERRUPTED = 130 };
+/* The spending cap reserves each request's worst case: max_tokens of
+ * output (this many when the request sets none) and the input estimate
+ * (harness/util/tokens.h) times this margin, as a provider's tokenizer
+ * may count more than the estimate. */
+#define BUDGET_UNBOUNDED_OUT 4096.0
+#define BUDGET_INPUT_MARGIN 1.5
 
 enum job_state { J_QUEUED, J_RUNNING, J_WAITING, J_DONE, J_SKIPPED };
 
@@ -86,6 +93,8 @@ struct job {
     int built;
     double est_in;             /* estimated input tokens of the rendered prompt */
     double est_cost;           /* est_in + max output tokens (tpm bucket) */
+    double max_out;            /* output tokens at most (BUDGET_UNBOUNDED_OUT if unset) */
+    double reserved_usd;       /* held against the spending cap until written */
     mono_ns intended;          /* of the attempt now running */
     int64_t first_wall_ns;
     struct xfer *held;         /* the ok answer, held while its judges run */
@@ -122,6 +131,10 @@ struct run {
     double *lags;              /* send lag (ms) of each first attempt */
     size_t nlags, lags_cap;
     int stopping;              /* no new requests */
+    double cap_usd;            /* spending cap of the run folder, 0 = none */
+    double spent_usd;          /* what its records cost (resumed ones included) */
+    double reserved_usd;       /* worst case of the requests started, not yet written */
+    int budget_stopped;        /* the cap stopped the run */
     int aborted;
     int fatal;                 /* a write failed */
     struct diag fatal_diag;
@@ -360,7 +373,8 @@ static void add_attempts(struct jsonw *w, const struct attempt_rec *att, int n)
 
 /* The judge's part of a record: its requests, usage and cost apart from
  * the judged backend's; each judge scorer's member goes into scores. */
-static void add_judges(struct run *r, const struct job *j, struct jsonw *w, cJSON *scores)
+/* Writes "judge"; returns what the judge requests cost. */
+static double add_judges(struct run *r, const struct job *j, struct jsonw *w, cJSON *scores)
 {
     const struct plan_entry *e = &r->plan.e[j->t.job];
     const struct suite *s = &r->plan.suites[e->suite];
@@ -434,6 +448,7 @@ static void add_judges(struct run *r, const struct job *j, struct jsonw *w, cJSO
     jsonw_arr_end(w);
     add_usd(w, "usd", usd);
     jsonw_obj_end(w);
+    return usd;
 }
 
 static void key_str(struct jsonw *w, const char *k, const char *v)
@@ -498,6 +513,7 @@ static void write_record(struct run *r, size_t ji, const struct xfer *x, int cac
 
     /* Usage: reported, else the documented estimate. */
     long in = rp ? rp->usage.input : -1, out = rp ? rp->usage.output : -1;
+    double usd = 0;   /* what the record cost, judges included */
     int estimated = 0;
     if (rp && in < 0) {
         in = (long)j->est_in;
@@ -528,7 +544,7 @@ static void write_record(struct run *r, size_t ji, const struct xfer *x, int cac
             jsonw_null(w);
         key_str(w, "source", estimated ? "estimated" : "reported");
         jsonw_obj_end(w);
-        add_cost(w, b, in, out, rp->usage.cached_input, 1);
+        usd = add_cost(w, b, in, out, rp->usage.cached_input, 1);
     } else {
         jsonw_null(w);
         jsonw_key(w, "cost");
@@ -541,7 +557,7 @@ static void write_record(struct run *r, size_t ji, const struct xfer *x, int cac
          * members to scores while being written). */
         cJSON *scores = score(r, ji, rp->text.ptr);
         if (j->njudges)
-            add_judges(r, j, w, scores);
+            usd += add_judges(r, j, w, scores);
         jsonw_key(w, "scores");
         jsonw_cjson(w, scores);
         cJSON_Delete(scores);
@@ -560,6 +576,10 @@ static void write_record(struct run *r, size_t ji, const struct xfer *x, int cac
         r->stopping = 1;
     }
 
+    if (!cached)
+        r->spent_usd += usd;
+    r->reserved_usd -= j->reserved_usd;
+    j->reserved_usd = 0;
     r->written++;
     r->by_status[st]++;
     if (st == ST_OK)
@@ -632,6 +652,7 @@ static int build_job(struct run *r, size_t ji, struct diag *d)
     }
     j->est_in = in;
     j->est_cost = in + (gen_has_max_tokens(&p.gen) ? (double)p.gen.max_tokens : 256);
+    j->max_out = gen_has_max_tokens(&p.gen) ? (double)p.gen.max_tokens : BUDGET_UNBOUNDED_OUT;
     prompt_release(&p);
     if (rc == 0) {
         j->built = 1;
@@ -715,6 +736,43 @@ static void prebuild(struct run *r, long budget, mono_ns deadline)
     }
 }
 
+/* The most job ji could cost (see BUDGET_*); 0 when its backend has no
+ * per-token or per-request price (per-hour prices are not per request). */
+static double worst_usd(const struct run *r, size_t ji)
+{
+    const struct job *j = &r->jobs[ji];
+    const struct pricing *p = &r->plan.backends[r->plan.e[ji].backend]->pricing;
+    if (!p->set || p->per_hour > 0)
+        return 0;
+    return (j->est_in * BUDGET_INPUT_MARGIN * p->input_per_mtok + j->max_out * p->output_per_mtok) /
+               1e6 + p->per_request;
+}
+
+/* Whether job ji fits under the spending cap with everything in flight at
+ * its worst; if it does, its worst case is held until its record is
+ * written. If not, the run stops issuing, as after a Ctrl-C. */
+static int within_budget(struct run *r, size_t ji)
+{
+    struct job *j = &r->jobs[ji];
+    if (r->cap_usd <= 0 || j->nattempts > 0)
+        return 1;   /* a retry is covered by what its first attempt holds */
+    double worst = worst_usd(r, ji);
+    if (r->spent_usd + r->reserved_usd + worst <= r->cap_usd) {
+        j->reserved_usd = worst;
+        r->reserved_usd += worst;
+        return 1;
+    }
+    r->stopping = 1;
+    r->budget_stopped = 1;
+    sched_drop_all(r->s);
+    progress_end(&r->prog);
+    fprintf(stderr, "assay: spending cap: $%.4f spent and $%.4f held by %ld request%s in flight; "
+                    "the next could cost $%.4f more than the cap of $%.4f allows: no more "
+                    "requests are sent\n", r->spent_usd, r->reserved_usd, transport_active(r->t),
+            transport_active(r->t) == 1 ? "" : "s", worst, r->cap_usd);
+    return 0;
+}
+
 static void start_job(struct run *r, size_t ji, size_t bi, mono_ns intended)
 {
     struct job *j = &r->jobs[ji];
@@ -758,6 +816,10 @@ static void start_job(struct run *r, size_t ji, size_t bi, mono_ns intended)
         }
         reply_reset(&x->reply);
         x->keep_raw = 1;
+    }
+    if (!within_budget(r, ji)) {
+        transport_put(r->t, x);
+        return;   /* not sent: --resume runs it */
     }
     j->state = J_RUNNING;
     if (transport_start(r->t, x) < 0) {
@@ -1077,7 +1139,24 @@ static int write_run_json(struct run *r, int final, const cJSON *summary, struct
 struct resume_ctx {
     struct strmap last;     /* key -> (void*)(status code + 1), last record wins */
     struct buf key;
+    double spent_usd;       /* what every record but the cached ones cost */
 };
+
+/* cost.usd + judge.usd of a record (0 for a cache hit: nothing was paid). */
+static double record_usd(const cJSON *rec)
+{
+    if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(rec, "cached")))
+        return 0;
+    double usd = 0;
+    static const char *const parts[] = { "cost", "judge" };
+    for (size_t i = 0; i < 2; i++) {
+        const cJSON *o = cJSON_GetObjectItemCaseSensitive(rec, parts[i]);
+        const cJSON *v = cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, "usd") : NULL;
+        if (cJSON_IsNumber(v) && isfinite(v->valuedouble) && v->valuedouble > 0)
+            usd += v->valuedouble;
+    }
+    return usd;
+}
 
 /* 1 done ok, 2 final failure, 3 retryable failure. */
 static int resume_on_record(cJSON *rec, long line, void *ud, struct diag *d)
@@ -1095,6 +1174,7 @@ static int resume_on_record(cJSON *rec, long line, void *ud, struct diag *d)
             v = 2;
         strmap_put(&c->last, c->key.ptr, c->key.len, (void *)v);
     }
+    c->spent_usd += record_usd(rec);
     cJSON_Delete(rec);
     (void)line;
     (void)d;
@@ -1193,7 +1273,13 @@ static cJSON *summary_json(struct run *r, double *p95_lag, double *busy, int *bo
     add_fixed3(sc, "loop_stalled_ms", stalled);
     cJSON_AddNumberToObject(sc, "threshold_ms", r->cfg.run.bottleneck_lag_ms);
     cJSON_AddBoolToObject(s, "client_bottleneck", *bottleneck);
-    cJSON_AddBoolToObject(s, "interrupted", r->stopping && !r->fatal);
+    cJSON_AddBoolToObject(s, "interrupted", r->stopping && !r->fatal && !r->budget_stopped);
+    if (r->cap_usd > 0) {
+        cJSON *bu = cJSON_AddObjectToObject(s, "budget");
+        cJSON_AddNumberToObject(bu, "max_cost_usd", r->cap_usd);
+        cJSON_AddNumberToObject(bu, "spent_usd", r->spent_usd);
+        cJSON_AddBoolToObject(bu, "stopped", r->budget_stopped);
+    }
     return s;
 }
 
@@ -1301,8 +1387,9 @@ static void print_summary(struct run *r, double lag, double busy, int bottleneck
 {
     progress_end(&r->prog);
     long total_written = r->written + r->resumed_done;
-    fprintf(stderr, "assay: %s%ld of %ld requests recorded (%ld ok, %ld failed", 
-            r->stopping && !r->fatal ? "interrupted: " : "", total_written, (long)r->plan.n,
+    fprintf(stderr, "assay: %s%ld of %ld requests recorded (%ld ok, %ld failed",
+            r->budget_stopped ? "stopped by the spending cap: "
+            : r->stopping && !r->fatal ? "interrupted: " : "", total_written, (long)r->plan.n,
             r->ok + r->resumed_ok, total_written - r->ok - r->resumed_ok);
     if (r->cached)
         fprintf(stderr, ", %ld from the cache", r->cached);
@@ -1325,7 +1412,10 @@ static void print_summary(struct run *r, double lag, double busy, int bottleneck
                         "%.2f ms (threshold %.2f ms), event loop stalled %.0f ms in all (longest "
                         "%.1f ms); latencies may be inflated\n", lag, r->cfg.run.bottleneck_lag_ms,
                 transport_stalled_ms(r->t), busy);
-    if (r->stopping && !r->fatal)
+    if (r->budget_stopped)
+        fprintf(stderr, "assay: $%.4f spent of the $%.4f cap; finish it with a higher cap: "
+                        "assay run --resume %s --max-cost USD\n", r->spent_usd, r->cap_usd, r->out);
+    else if (r->stopping && !r->fatal)
         fprintf(stderr, "assay: finish it with: assay run --resume %s\n", r->out);
     printf("results: %s/results.jsonl\n", r->out);
 }
@@ -1361,8 +1451,12 @@ int run_execute(const struct run_opts *o)
         run_free(r);
         return EXIT_INPUT;
     }
+    r->cap_usd = o->max_cost_usd > 0 ? o->max_cost_usd : r->cfg.run.max_cost_usd;
     if (o->dry_run) {
         plan_print(&r->plan, stdout);
+        if (r->cap_usd > 0)
+            printf("spending cap: %.4f USD (no request is sent that could take the run past it; "
+                   "docs/config.md)\n", r->cap_usd);
         run_free(r);
         return EXIT_RUN_OK;
     }
@@ -1420,6 +1514,7 @@ int run_execute(const struct run_opts *o)
             return EXIT_INPUT;
         }
         free(path);
+        r->spent_usd = rc.spent_usd;
         for (size_t i = 0; i < r->plan.n; i++) {
             plan_key(&r->plan, i, &r->key);
             long v = (long)strmap_get(&rc.last, r->key.ptr, r->key.len);
@@ -1525,7 +1620,9 @@ int run_execute(const struct run_opts *o)
     }
     cJSON_Delete(summary);
     print_summary(r, lag, busy, bottleneck);
-    if (rc == EXIT_RUN_OK && r->stopping)
+    if (rc == EXIT_RUN_OK && r->budget_stopped)
+        rc = EXIT_BUDGET;
+    else if (rc == EXIT_RUN_OK && r->stopping)
         rc = EXIT_INTERRUPTED;
     else if (rc == EXIT_RUN_OK && r->plan.n && r->ok + r->resumed_ok == 0)
         rc = EXIT_ALL_FAILED;

@@ -30,6 +30,7 @@ struct run_opts {
     uint64_t seed;
     enum progress_mode progress;
     struct shard shard;        /* --shard I/N; count 0 = not given */
+    double max_cost_usd;       /* --max-cost, 0 = the config's run.max_cost_usd */
 };
 
 int run_execute(const struct run_opts *o);
