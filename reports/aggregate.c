@@ -57,6 +57,60 @@ static void dist_of(double *v, size_t n, double level, struct dist *out)
     out->p99_ci = stats_percentile_ci_sorted(v, n, 0.99, level);
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The phase breakdown (aggregate.h, struct phases). Versions are joined
+ * in sorted order ("1.1" < "2" < "3" as strings), so "1.1+2" whatever
+ * order the requests came in. */
+static void fill_phases(const struct run *r, const struct members *m, double level,
+                        struct phases *out)
+{
+    memset(out, 0, sizeof(*out));
+    double *conn = xmalloc((m->n + 1) * sizeof(double)), *tls = xmalloc((m->n + 1) * sizeof(double));
+    double *first = xmalloc((m->n + 1) * sizeof(double));
+    size_t nconn = 0, ntls = 0, nfirst = 0, nver = 0;
+    const char *ver[8];
+    for (size_t k = 0; k < m->n; k++) {
+        const struct rec *x = &r->recs[m->idx[k]];
+        if (!x->ok || x->cached)
+            continue;
+        if (isnan(x->connect_ms) || isnan(x->tls_ms)) {
+            out->untimed++;
+            continue;
+        }
+        out->n++;
+        if (x->connect_ms > 0 || x->tls_ms > 0) {
+            out->new_conns++;
+            conn[nconn++] = x->connect_ms;
+            if (x->tls_ms > 0)   /* plain HTTP has no handshake to time */
+                tls[ntls++] = x->tls_ms;
+        }
+        if (!isnan(x->first_byte_ms))
+            first[nfirst++] = x->first_byte_ms;
+        size_t v = 0;
+        while (x->http_version && v < nver && strcmp(ver[v], x->http_version) != 0)
+            v++;
+        if (x->http_version && v == nver && nver < sizeof(ver) / sizeof(ver[0]))
+            ver[nver++] = x->http_version;
+    }
+    dist_of(conn, nconn, level, &out->connect);
+    dist_of(tls, ntls, level, &out->tls);
+    dist_of(first, nfirst, level, &out->first_byte);
+    free(conn);
+    free(tls);
+    free(first);
+    qsort(ver, nver, sizeof(ver[0]), cmp_str);
+    size_t len = 0;
+    for (size_t v = 0; v < nver && len < sizeof(out->versions); v++) {
+        int w = snprintf(out->versions + len, sizeof(out->versions) - len, "%s%s",
+                         v ? "+" : "", ver[v]);
+        len += w > 0 ? (size_t)w : 0;
+    }
+}
+
 /* Collects the score names present in the group's records, in first-seen
  * order: "inst.key" for numbers and booleans. */
 static void collect_metric_names(const struct run *r, const struct members *m, struct group *g)
@@ -179,6 +233,7 @@ static void fill_group(const struct run *r, const struct members *m, const struc
     dist_of(ttft, nttft, o->level, &g->ttft);
     dist_of(itl, nitl, o->level, &g->itl);
     dist_of(tps, ntps, o->level, &g->tps);
+    fill_phases(r, m, o->level, &g->phases);
     free(e2e);
     free(ttft);
     free(itl);

@@ -31,6 +31,20 @@ struct dist {
     struct interval p50_ci, p95_ci, p99_ci;
 };
 
+/* Where a group's latency goes (libcurl's phases), over successful
+ * non-cached requests whose records carry connect_ms and tls_ms. A
+ * request opened a new connection when either is > 0 (both are 0 on a
+ * reused one). */
+struct phases {
+    size_t n;              /* requests counted */
+    size_t new_conns;      /* of which opened a connection */
+    size_t untimed;        /* successful non-cached requests without phases */
+    struct dist connect;   /* TCP connect, new connections only */
+    struct dist tls;       /* TLS handshake, new connections that did one */
+    struct dist first_byte;/* to the first response byte, all n */
+    char versions[32];     /* HTTP versions seen, "1.1+2"; "" if none recorded */
+};
+
 struct metric_agg {
     char name[96];         /* "rouge.rougeLsum", "length.pass" */
     int is_pass;           /* boolean scores: mean is the pass rate */
@@ -54,6 +68,7 @@ struct group {
     const char *primary;           /* primary metric name (borrowed), or NULL */
     int higher_is_better;
     struct dist e2e, ttft, itl, tps;
+    struct phases phases;
     double in_tokens_mean, out_tokens_mean;
     long in_tokens_total, out_tokens_total;
     int usage_estimated;           /* some usage was estimated */

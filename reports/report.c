@@ -271,6 +271,20 @@ static void build_reliability(struct report *rp)
                   "in latency.");
 }
 
+/* Tail percentiles of a handful of requests are barely estimates: says
+ * so under a table whose column ncol counts each row's requests. */
+static void note_small_rows(struct table *t, size_t ncol, const char *tails)
+{
+    size_t small = 0;
+    for (size_t r = 0; r < t->nrows; r++) {
+        double n = table_cell(t, r, ncol)->v;
+        small += n > 0 && n < 20;
+    }
+    if (small)
+        table_note(t, "%zu row%s rest%s on fewer than 20 requests: read %s as rough.", small,
+                   small == 1 ? "" : "s", small == 1 ? "s" : "", tails);
+}
+
 enum { L_SUITE, L_BACKEND, L_N, L_P50, L_P90, L_P95, L_P99, L_MEAN, L_MAX };
 
 static const struct dist *dist_pick(const struct group *g, const char *key)
@@ -311,17 +325,70 @@ static void build_latency(struct report *rp, const char *key, const char *title,
     };
     struct table *t = new_table(rp, key, title, cols, sizeof(cols) / sizeof(cols[0]), 2);
     each_group(rp, t, 1, latency_row);
-    size_t small = 0;
-    for (size_t r = 0; r < t->nrows; r++) {
-        double n = table_cell(t, r, L_N)->v;
-        small += n > 0 && n < 20;
-    }
     table_note(t, "%s Milliseconds, over successful, non-cached requests only. Percentiles "
                   "interpolate linearly between closest ranks (type 7); the p95 interval comes "
                   "from order statistics, so few requests give a wide one.", what);
-    if (small)
-        table_note(t, "%zu row%s rest%s on fewer than 20 requests: read p95 and p99 as rough.",
-                   small, small == 1 ? "" : "s", small == 1 ? "s" : "");
+    note_small_rows(t, L_N, "p95 and p99");
+}
+
+/* Why a breakdown: E2E and TTFT mix what the network and connection
+ * setup cost with what the server took. A backend whose p50 first byte is
+ * mostly TCP and TLS handshakes is slow because connections are not kept
+ * (or the concurrency outruns the pool), not because the model is; a
+ * version column shows whether HTTP/2 multiplexing was in play. */
+enum { PH_SUITE, PH_BACKEND, PH_N, PH_NEW, PH_SHARE, PH_CONNECT, PH_TLS, PH_FB50, PH_FB95,
+       PH_VERSION };
+
+static void phases_row(struct report *rp, struct table *t, const struct group *g,
+                       const char *label)
+{
+    (void)rp;
+    const struct phases *p = &g->phases;
+    key_cells(t, g, label);
+    table_set_num(t, PH_N, (double)p->n);
+    table_set_num(t, PH_NEW, (double)p->new_conns);
+    table_set_num(t, PH_SHARE, p->n ? (double)p->new_conns / (double)p->n : NAN);
+    table_set_num(t, PH_CONNECT, p->connect.p50);
+    table_set_num(t, PH_TLS, p->tls.p50);
+    table_set_num(t, PH_FB50, p->first_byte.p50);
+    table_set_ci(t, PH_FB95, p->first_byte.p95, p->first_byte.p95_ci.lo, p->first_byte.p95_ci.hi);
+    table_set_text(t, PH_VERSION, p->versions[0] ? p->versions : NULL);
+}
+
+static void build_phases(struct report *rp)
+{
+    static const struct table_col cols[] = {
+        { "suite", "suite", FMT_TEXT, 0 },
+        { "backend", "backend", FMT_TEXT, 0 },
+        { "n", "n", FMT_INT, 0 },
+        { "new_connections", "new conn", FMT_INT, 0 },
+        { "new_connection_share", "share", FMT_PCT, 0 },
+        { "connect_p50_ms", "connect p50", FMT_MS, 0 },
+        { "tls_p50_ms", "TLS p50", FMT_MS, 0 },
+        { "first_byte_p50_ms", "1st byte p50", FMT_MS, 0 },
+        { "first_byte_p95_ms", "1st byte p95 [95% CI]", FMT_MS, 1 },
+        { "http_version", "HTTP", FMT_TEXT, 0 },
+    };
+    struct table *t = new_table(rp, "latency_phases", "Latency breakdown (ms)", cols,
+                                sizeof(cols) / sizeof(cols[0]), 2);
+    each_group(rp, t, 1, phases_row);
+    table_note(t, "libcurl's phase timings, over successful non-cached requests whose records "
+                  "carry them. new conn: requests that opened a connection (TCP connect or TLS "
+                  "time above 0; a reused connection has neither); share: of n. connect p50 and "
+                  "TLS p50: over those new connections only (TLS: the ones that did a "
+                  "handshake; \"-\" over plain HTTP); 1st byte: from the start of the attempt "
+                  "to the first response byte, all n, DNS and connection setup included: on a "
+                  "reused connection it is one round trip plus the server's time to answer. "
+                  "HTTP: the versions libcurl negotiated (\"1.1+2\": both were seen).");
+    note_small_rows(t, PH_N, "1st byte p95");
+    size_t untimed = 0;
+    for (size_t b = 0; b < rp->nbackends; b++) {
+        const struct group *g = aggregate_find(rp->agg, rp->backends[b], "*", "");
+        untimed += g ? g->phases.untimed : 0;
+    }
+    if (untimed)
+        table_note(t, "%zu successful request%s without phase timings (records from an older "
+                      "assay, or a summary file) left out.", untimed, untimed == 1 ? "" : "s");
 }
 
 enum { T_SUITE, T_BACKEND, T_N, T_TPS50, T_TPSMEAN, T_IN, T_OUT, T_INTOT, T_OUTTOT, T_USAGE,
@@ -722,6 +789,7 @@ int report_build(struct report *rp, const struct run *r, const struct aggregate 
                   "To the first chunk carrying answer text (streaming requests).");
     build_latency(rp, "latency_itl", "Inter-token latency (ms)",
                   "Each request's mean gap between text chunks; percentiles over requests.");
+    build_phases(rp);
     build_throughput(rp);
     build_cost(rp);
     build_pairwise(rp);

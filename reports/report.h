@@ -3,7 +3,8 @@
  * the HTML page, plot.h the plots).
  *
  * report_build turns a run, its aggregate and its decision into tables
- * (table.h): summary, quality, reliability, latency (E2E, TTFT, ITL),
+ * (table.h): summary, quality, reliability, latency (E2E, TTFT, ITL, and a
+ * breakdown into connection setup and first byte),
  * throughput and tokens, cost, pairwise comparisons, sample sizes and,
  * with a slice tag, per-slice quality. Rows go suite by suite, backends
  * within, both in run.json's (the config's) order, then one "(all)" row

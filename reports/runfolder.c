@@ -58,6 +58,7 @@ static int fill_rec(struct rec *x, cJSON *json, const char *file, long line, str
     x->step = (int)step;
     long hs = long_or_neg(json, "http_status");
     x->http_status = hs < 0 ? 0 : (int)hs;
+    x->http_version = str_or(json, "http_version", NULL);
     const cJSON *att = cJSON_GetObjectItemCaseSensitive(json, "attempts");
     x->attempts = cJSON_IsArray(att) ? cJSON_GetArraySize(att) : 1;
     x->cached = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(json, "cached"));
@@ -72,6 +73,10 @@ static int fill_rec(struct rec *x, cJSON *json, const char *file, long line, str
     x->start_ms = num_or_nan(t, "start_ms");
     x->send_lag_ms = num_or_nan(t, "send_lag_ms");
     x->itl_mean_ms = num_or_nan(cJSON_GetObjectItemCaseSensitive(t, "itl_ms"), "mean");
+    x->dns_ms = num_or_nan(t, "dns_ms");
+    x->connect_ms = num_or_nan(t, "connect_ms");
+    x->tls_ms = num_or_nan(t, "tls_ms");
+    x->first_byte_ms = num_or_nan(t, "first_byte_ms");
 
     const cJSON *u = cJSON_GetObjectItemCaseSensitive(json, "usage");
     x->in_tokens = long_or_neg(u, "input");

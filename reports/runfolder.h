@@ -25,6 +25,10 @@ struct rec {
     /* timing, NAN when absent */
     double ttft_ms, ttft_any_ms, e2e_ms, tpot_ms, tokens_per_s, itl_mean_ms, intended_start_ms,
            start_ms, send_lag_ms;
+    /* libcurl's phases (docs/records.md), NAN when absent (older runs):
+     * connect and tls are 0 on a reused connection */
+    double dns_ms, connect_ms, tls_ms, first_byte_ms;
+    const char *http_version;   /* "1.1", "2", ...; NULL when null or absent */
     /* usage, -1 when absent or null */
     long in_tokens, out_tokens, cached_tokens, reasoning_tokens;
     int usage_estimated;

@@ -1,8 +1,9 @@
 /* test_report.c -- `assay report` on crafted runs whose figures are known
  * by hand (latency percentiles, costs incl. per-hour amortisation and a
- * pricing file, pairwise verdicts, McNemar, Holm, sample sizes), on the
- * realistic fixture (report_fixture.h), and through the command line
- * (files written, JSON keys, escaping, bad input exits 2).
+ * pricing file, pairwise verdicts, McNemar, Holm, sample sizes, the
+ * latency breakdown by connection phase), on the realistic fixture
+ * (report_fixture.h), and through the command line (files written, JSON
+ * keys, escaping, bad input exits 2).
  *
  * Run with `--fixture DIR` it only writes the realistic run folder into
  * DIR, for looking at a report by hand. */
@@ -285,6 +286,133 @@ static void test_monthly_and_pricing_file(const char *dir)
     free(pricing);
 }
 
+/* === the latency breakdown ================================================= */
+
+/* One record with phase timings (connect < 0: the fields are absent, as
+ * in a run folder written before assay recorded them). */
+static void phase_rec(struct buf *b, const char *item, const char *backend, const char *status,
+                      int cached, double connect, double tls, double first, const char *version)
+{
+    buf_addf(b, "{\"suite\":\"s\",\"item\":\"%s\",\"backend\":\"%s\",\"status\":\"%s\","
+                "\"cached\":%s,", item, backend, status, cached ? "true" : "false");
+    if (version)
+        buf_addf(b, "\"http_version\":\"%s\",", version);
+    buf_addf(b, "\"timing\":{\"e2e_ms\":%g", first + 50);
+    if (connect >= 0)
+        buf_addf(b, ",\"dns_ms\":0.01,\"connect_ms\":%g,\"tls_ms\":%g,\"first_byte_ms\":%g",
+                 connect, tls, first);
+    buf_adds(b, "},\"scores\":{\"m\":{\"f\":0.5}}}\n");
+}
+
+static void test_phases(void)
+{
+    char *dir = test_tmpdir("report-phases");
+    const char *meta = "{\"schema\":1,\"suites\":{\"s\":{\"primary_metric\":\"m.f\"}},"
+                       "\"backends\":[{\"name\":\"H\"},{\"name\":\"P\"},{\"name\":\"O\"}]}\n";
+    fx_write(dir, "run.json", meta, strlen(meta));
+    struct buf b;
+    buf_init(&b, 0);
+    /* H: TLS, HTTP/2 and 1.1 mixed; two new connections, two reused */
+    phase_rec(&b, "i0", "H", "ok", 0, 1.5, 4.0, 10, "2");
+    phase_rec(&b, "i1", "H", "ok", 0, 0, 0, 3, "2");
+    phase_rec(&b, "i2", "H", "ok", 0, 0, 0, 5, "1.1");
+    phase_rec(&b, "i3", "H", "ok", 0, 2.5, 6.0, 14, "1.1");
+    phase_rec(&b, "i4", "H", "ok", 0, -1, 0, 0, NULL);             /* older record */
+    phase_rec(&b, "i5", "H", "ok", 1, 9, 9, 90, "3");              /* cached: not counted */
+    phase_rec(&b, "i6", "H", "http_error", 0, 7, 7, 70, "3");      /* failed: not counted */
+    /* P: plain HTTP/1.1, one new connection (no TLS), two reused */
+    phase_rec(&b, "i0", "P", "ok", 0, 0.2, 0, 2, "1.1");
+    phase_rec(&b, "i1", "P", "ok", 0, 0, 0, 4, "1.1");
+    phase_rec(&b, "i2", "P", "ok", 0, 0, 0, 6, "1.1");
+    /* O: only records from before phases were recorded */
+    phase_rec(&b, "i0", "O", "ok", 0, -1, 0, 0, NULL);
+    phase_rec(&b, "i1", "O", "ok", 0, -1, 0, 0, NULL);
+    fx_write(dir, "results.jsonl", b.ptr, b.len);
+    buf_release(&b);
+    struct fx_report x;
+    if (fx_report_build(&x, dir, 0, NULL) < 0) {
+        CHECK(0);
+        free(dir);
+        return;
+    }
+    const struct table *t = report_table(&x.rp, "latency_phases");
+    CHECK(t != NULL);
+    if (!t) {
+        fx_report_release(&x);
+        free(dir);
+        return;
+    }
+    CHECK_STR_EQ(t->title, "Latency breakdown (ms)");
+    CHECK_INT_EQ(t->nrows, 6);                              /* 3 backends + 3 pooled */
+    size_t r = find_row(t, "s", "H");
+    CHECK_NEAR(num(t, r, "n"), 4, 0);
+    CHECK_NEAR(num(t, r, "new_connections"), 2, 0);
+    CHECK_NEAR(num(t, r, "new_connection_share"), 0.5, 0);
+    CHECK_NEAR(num(t, r, "connect_p50_ms"), 2.0, 1e-12);    /* of 1.5 and 2.5 */
+    CHECK_NEAR(num(t, r, "tls_p50_ms"), 5.0, 1e-12);        /* of 4 and 6 */
+    CHECK_NEAR(num(t, r, "first_byte_p50_ms"), 7.5, 1e-12); /* 3 5 10 14: 5 + 0.5 * 5 */
+    CHECK_NEAR(num(t, r, "first_byte_p95_ms"), 13.4, 1e-12);/* 10 + 0.85 * 4 */
+    static const double fb[] = { 3, 5, 10, 14 };            /* the interval as E2E's */
+    struct interval ci = stats_percentile_ci_sorted(fb, 4, 0.95, 0.95);
+    CHECK_NEAR(ci_low(t, r, "first_byte_p95_ms"), ci.lo, 0);
+    CHECK_NEAR(table_cell(t, r, col_of(t, "first_byte_p95_ms"))->hi, ci.hi, 0);
+    CHECK_STR_EQ(text(t, r, "http_version"), "1.1+2");
+    r = find_row(t, "s", "P");
+    CHECK_NEAR(num(t, r, "n"), 3, 0);
+    CHECK_NEAR(num(t, r, "new_connections"), 1, 0);
+    CHECK_NEAR(num(t, r, "new_connection_share"), 1.0 / 3, 1e-12);
+    CHECK_NEAR(num(t, r, "connect_p50_ms"), 0.2, 1e-12);
+    CHECK(isnan(num(t, r, "tls_p50_ms")));                  /* no handshake to time */
+    CHECK_NEAR(num(t, r, "first_byte_p50_ms"), 4, 1e-12);
+    CHECK_STR_EQ(text(t, r, "http_version"), "1.1");
+    r = find_row(t, "s", "O");
+    CHECK_NEAR(num(t, r, "n"), 0, 0);
+    CHECK_NEAR(num(t, r, "new_connections"), 0, 0);
+    CHECK(isnan(num(t, r, "new_connection_share")));
+    CHECK(isnan(num(t, r, "connect_p50_ms")));
+    CHECK(isnan(num(t, r, "first_byte_p50_ms")));
+    CHECK(isnan(num(t, r, "first_byte_p95_ms")));
+    CHECK(text(t, r, "http_version") == NULL);
+    r = find_row(t, REPORT_ALL, "H");                       /* pooled = the one suite */
+    CHECK_NEAR(num(t, r, "new_connections"), 2, 0);
+    CHECK_STR_EQ(text(t, r, "http_version"), "1.1+2");
+    CHECK(t->note && strstr(t->note, "3 successful requests without phase timings"));
+    CHECK(t->note && strstr(t->note, "fewer than 20 requests: read 1st byte p95 as rough"));
+
+    /* Every format carries it. */
+    struct buf o;
+    buf_init(&o, 0);
+    report_render_term(&x.rp, 100, &o);
+    CHECK_CONTAINS(o.ptr, "Latency breakdown (ms)");
+    CHECK_CONTAINS(o.ptr, "1.1+2");
+    buf_reset(&o);
+    report_render_md(&x.rp, &o);
+    CHECK_CONTAINS(o.ptr, "### Latency breakdown (ms)\n\n| suite | backend | n | new conn |");
+    CHECK_CONTAINS(o.ptr, "| s | H | 4 | 2 | 50.0% | 2.0 | 5.0 | 7.5 |");
+    buf_reset(&o);
+    table_render_csv(t, &o);
+    CHECK_CONTAINS(o.ptr, "suite,backend,n,new_connections,new_connection_share,connect_p50_ms,"
+                          "tls_p50_ms,first_byte_p50_ms,first_byte_p95_ms,"
+                          "first_byte_p95_ms_ci_low,first_byte_p95_ms_ci_high,http_version\r\n");
+    CHECK_CONTAINS(o.ptr, "s,P,3,1,");
+    buf_reset(&o);
+    html_render(&x.rp, NULL, &o);
+    CHECK_CONTAINS(o.ptr, "<h3 id=\"t-latency_phases\">");
+    buf_release(&o);
+    cJSON *j = report_to_json(&x.rp);
+    const cJSON *rows = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "tables"),
+                                                                "latency_phases"), "rows");
+    const cJSON *row = cJSON_GetArrayItem(rows, 0);
+    CHECK_STR_EQ(cJSON_GetObjectItem(row, "backend")->valuestring, "H");
+    CHECK_STR_EQ(cJSON_GetObjectItem(row, "http_version")->valuestring, "1.1+2");
+    CHECK_NEAR(cJSON_GetObjectItem(row, "new_connections")->valuedouble, 2, 0);
+    row = cJSON_GetArrayItem(rows, 1);
+    CHECK(cJSON_IsNull(cJSON_GetObjectItem(row, "tls_p50_ms")));
+    cJSON_Delete(j);
+    fx_report_release(&x);
+    free(dir);
+}
+
 /* === the realistic fixture ================================================= */
 
 static void test_fixture(void)
@@ -316,6 +444,22 @@ static void test_fixture(void)
     CHECK(num(rel, find_row(rel, REPORT_ALL, "flaky"), "timeout_rate") > 0);
     CHECK_NEAR(num(rel, find_row(rel, REPORT_ALL, "strong"), "timeout_rate"), 0, 0);
     CHECK(num(rel, find_row(rel, REPORT_ALL, "fast"), "cached") == 9);
+    /* The breakdown: every eighth item opened a connection; selfhost is
+     * plain HTTP/1.1, so it has no TLS time. */
+    const struct table *ph = report_table(rp, "latency_phases");
+    CHECK_INT_EQ(ph->nrows, 16);
+    r = find_row(ph, REPORT_ALL, "selfhost");
+    CHECK(num(ph, r, "new_connections") >= 1 && num(ph, r, "new_connections") <= 12);
+    CHECK_NEAR(num(ph, r, "connect_p50_ms"), 1.2, 1e-12);
+    CHECK(isnan(num(ph, r, "tls_p50_ms")));
+    CHECK_STR_EQ(text(ph, r, "http_version"), "1.1");
+    r = find_row(ph, "translation", "strong");
+    CHECK_NEAR(num(ph, r, "tls_p50_ms"), 8.5, 1e-12);
+    CHECK_STR_EQ(text(ph, r, "http_version"), "2");
+    CHECK_NEAR(num(ph, r, "n"), num(report_table(rp, "latency_e2e"),
+                                    find_row(report_table(rp, "latency_e2e"), "translation",
+                                             "strong"), "n"), 0);
+    CHECK(!strstr(ph->note, "without phase timings"));
     const struct table *th = report_table(rp, "throughput");
     CHECK_STR_EQ(text(th, find_row(th, REPORT_ALL, "flaky"), "usage_source"), "estimated");
     /* every terminal line fits 100 columns */
@@ -351,7 +495,8 @@ static void test_cli(const char *known)
     static const char *const files[] = {
         "report.md", "report.html", "report.json", "summary.csv", "quality.csv",
         "reliability.csv", "latency_e2e.csv", "latency_ttft.csv", "latency_itl.csv",
-        "throughput.csv", "cost.csv", "pairwise.csv", "sample_size.csv", "slices.csv",
+        "latency_phases.csv", "throughput.csv", "cost.csv", "pairwise.csv", "sample_size.csv",
+        "slices.csv",
     };
     for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
         char *p = xasprintf("%s/report/%s", dir, files[i]);
@@ -659,6 +804,7 @@ int main(int argc, char **argv)
     char *known = known_run();
     test_known_figures(known);
     test_monthly_and_pricing_file(known);
+    test_phases();
     test_fixture();
     test_cli(known);
     test_repeats();

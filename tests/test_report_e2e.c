@@ -4,7 +4,8 @@
  * then `assay report`. The report's claims must follow from the
  * profile's known character: strong is significantly better on the same
  * items; with a quality floor strong is recommended, without one the
- * cheaper fast is. The mock learns the items from a corpus file written
+ * cheaper fast is. The latency breakdown must match the transport: no
+ * more new connections than the concurrency, HTTP/1.1 as the mock speaks. The mock learns the items from a corpus file written
  * from the same dataset lines, and runs without simulated delays (the
  * claims checked here are about quality and cost). */
 #include "check.h"
@@ -14,6 +15,7 @@
 #include "harness/util/jsonv.h"
 
 #define ITEMS 12
+#define CONCURRENCY 16
 
 /* Writes suites/extraction.json (the bundled suite on a 12-item subset)
  * and the mock's corpus for those items. */
@@ -124,7 +126,7 @@ int main(void)
                    "{\"name\":\"fast\",\"type\":\"openai-compatible\",\"model\":\"mock-fast\","
                    "\"base_url\":\"%s/v1\",\"api_key_env\":\"ASSAY_E2E_KEY\",\"pricing\":"
                    "{\"input_per_mtok\":0.15,\"output_per_mtok\":0.6,\"as_of\":\"2026-11-01\"}}],"
-                   "\"run\":{\"concurrency\":16}}\n", m.base_url, m.base_url);
+                   "\"run\":{\"concurrency\":%d}}\n", m.base_url, m.base_url, CONCURRENCY);
     fx_write(dir, "config.json", cfg.ptr, cfg.len);
     buf_release(&cfg);
 
@@ -162,6 +164,28 @@ int main(void)
     }
     CHECK(cost[1] > 5 * cost[0]);
     CHECK(quality[1] > quality[0]);
+    /* The latency breakdown from libcurl's phases: the run opens at most
+     * one connection per concurrent request (the pool keeps them), the
+     * mock speaks plain HTTP/1.1, and every request reached a first byte. */
+    const cJSON *ph = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "tables"),
+                                                              "latency_phases"), "rows");
+    CHECK_INT_EQ(cJSON_GetArraySize(ph), 4);                  /* 2 backends + 2 pooled */
+    double opened = 0;
+    cJSON_ArrayForEach(r, ph) {
+        double n = cJSON_GetObjectItem(r, "n")->valuedouble;
+        double fresh = cJSON_GetObjectItem(r, "new_connections")->valuedouble;
+        CHECK_NEAR(n, ITEMS, 0);
+        CHECK_MSG(fresh <= CONCURRENCY, "%g new connections at concurrency %d", fresh,
+                  CONCURRENCY);
+        CHECK_STR_EQ(cJSON_GetObjectItem(r, "http_version")->valuestring, "1.1");
+        CHECK(cJSON_IsNull(cJSON_GetObjectItem(r, "tls_p50_ms")));
+        CHECK(cJSON_GetObjectItem(r, "first_byte_p50_ms")->valuedouble > 0);
+        if (fresh > 0)
+            CHECK(cJSON_GetObjectItem(r, "connect_p50_ms")->valuedouble > 0);
+        if (strcmp(cJSON_GetObjectItem(r, "suite")->valuestring, "(all)") == 0)
+            opened += fresh;
+    }
+    CHECK(opened >= 1 && opened <= CONCURRENCY);
     cJSON_Delete(j);
     free(out);
 
