@@ -878,6 +878,17 @@ void report_facts(const struct report *rp, report_fact_fn *fn, void *ud)
                      g->higher_is_better ? "higher" : "lower");
     }
     fn(ud, "suites", b.ptr);
+    const cJSON *summary = cJSON_GetObjectItemCaseSensitive(r->meta, "summary");
+    const cJSON *budget = cJSON_GetObjectItemCaseSensitive(summary, "budget");
+    const cJSON *cap = cJSON_GetObjectItemCaseSensitive(budget, "max_cost_usd");
+    const cJSON *spent = cJSON_GetObjectItemCaseSensitive(budget, "spent_usd");
+    if (cJSON_IsNumber(cap) && cJSON_IsNumber(spent)) {
+        buf_reset(&b);
+        buf_addf(&b, "$%.4f spent of a $%.4f cap%s", spent->valuedouble, cap->valuedouble,
+                 cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(budget, "stopped"))
+                     ? " (the cap stopped the run: not every planned request was sent)" : "");
+        fn(ud, "spending", b.ptr);
+    }
     buf_release(&b);
 }
 

@@ -63,6 +63,10 @@ int main(void)
     CHECK(cJSON_IsFalse(rs_obj(rs_obj(run, "summary"), "interrupted")));
     cJSON_Delete(run);
     free(rj);
+    run_assay(&pr, "report", out, "--no-plots", NULL);
+    CHECK_MSG(pr.status == 0, "%s", pr.err);
+    CHECK_CONTAINS(pr.out, "spent of a $1.0000 cap (the cap stopped the run");
+    proc_result_free(&pr);
     long first = (long)recs.n;
     CHECK_INT_EQ(rs_count_lines(log), first);   /* nothing sent that was not recorded */
     rs_lines_free(&recs);
