@@ -786,6 +786,9 @@ static int prepare(struct load *L, struct diag *d)
                          o->backend, L->cfg.file, known);
     }
     L->seed = o->has_seed ? o->seed : L->cfg.run.seed;
+    if (L->cfg.run.max_cost_usd > 0)
+        fprintf(stderr, "assay load: warning: run.max_cost_usd caps assay run only; a load "
+                        "sweep sends what its rates and durations ask for (docs/load.md)\n");
     if (o->synth_out > 0)
         return synth_prompts(L, d);
     if (!o->suites && L->cfg.run.nsuites == 0)
