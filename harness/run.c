@@ -702,6 +702,23 @@ static void finish_job_slot(struct run *r, size_t ji, const struct xfer *x, int 
 static void on_done(struct xfer *x, void *ud);
 static int start_judges(struct run *r, size_t ji, struct xfer *x, int cached);
 
+/* The generation parameters of a judge request to jb: the config's judge
+ * max_tokens and temperature, then jb's defaults; temperature 0 if still
+ * unset (a judge should be as repeatable as it can). */
+static void judge_params(const struct run *r, const struct backend_conf *jb, struct prompt *jp)
+{
+    const cJSON *jo = r->cfg.judge.options;
+    const cJSON *mt = jo ? cJSON_GetObjectItemCaseSensitive(jo, "max_tokens") : NULL;
+    const cJSON *tt = jo ? cJSON_GetObjectItemCaseSensitive(jo, "temperature") : NULL;
+    if (cJSON_IsNumber(mt))
+        jp->gen.max_tokens = (long)mt->valuedouble;
+    if (cJSON_IsNumber(tt))
+        jp->gen.temperature = tt->valuedouble;
+    gen_fill_defaults(&jp->gen, &jb->params);
+    if (!gen_has_temperature(&jp->gen))
+        jp->gen.temperature = 0;
+}
+
 static int try_cache(struct run *r, size_t ji, struct xfer *x, const char *key)
 {
     struct cache_entry ce;
@@ -736,16 +753,67 @@ static void prebuild(struct run *r, long budget, mono_ns deadline)
     }
 }
 
-/* The most job ji could cost (see BUDGET_*); 0 when its backend has no
- * per-token or per-request price (per-hour prices are not per request). */
+/* The most a request of in_tokens (estimated) and at most out_tokens can
+ * cost at prices p (see BUDGET_*); 0 without a per-token or per-request
+ * price (per-hour prices are not per request). */
+static double worst_case_usd(const struct pricing *p, double in_tokens, double out_tokens)
+{
+    if (!p->set || p->per_hour > 0)
+        return 0;
+    return (in_tokens * BUDGET_INPUT_MARGIN * p->input_per_mtok +
+            out_tokens * p->output_per_mtok) / 1e6 + p->per_request;
+}
+
+/* The most the judge requests of job ji could cost: each judge's prompt
+ * rendered with an empty answer, plus the answer at its max_tokens, as
+ * input; the judge's max_tokens as output. */
+static double judges_worst_usd(const struct run *r, size_t ji)
+{
+    const struct job *j = &r->jobs[ji];
+    const struct plan_entry *e = &r->plan.e[ji];
+    const struct suite *s = &r->plan.suites[e->suite];
+    const struct item *it = &s->data.items[e->item];
+    const struct backend_conf *b = r->plan.backends[e->backend];
+    double usd = 0;
+    struct prompt asked;
+    int rendered = -1;
+    for (size_t k = 0; k < s->nscorers; k++) {
+        if (!s->scorers[k].ops || strcmp(s->scorers[k].ops->type, "judge") != 0)
+            continue;
+        const struct judge_rubric *rub = r->scorer_state[e->suite][k];
+        const struct backend_conf *jb = config_backend(&r->cfg, judge_rubric_backend(rub));
+        if (!jb)
+            continue;
+        struct diag d;
+        diag_init(&d);
+        if (rendered < 0)
+            rendered = suite_render(s, it, b->name, b->type, &asked, &d) == 0;
+        const char *input = !rendered ? "" : asked.raw ? asked.raw
+                            : asked.nmsgs ? asked.msgs[asked.nmsgs - 1].content : "";
+        struct buf text;
+        buf_init(&text, 0);
+        double in = j->max_out;   /* the answer, at its longest */
+        if (judge_render_rubric(rub, input, "", it->nrefs ? it->refs[0] : NULL, &text, &d) == 0)
+            in += (double)token_estimate(text.ptr, text.len);
+        buf_release(&text);
+        struct prompt jp;
+        prompt_init(&jp);
+        judge_params(r, jb, &jp);
+        double out = gen_has_max_tokens(&jp.gen) ? (double)jp.gen.max_tokens : BUDGET_UNBOUNDED_OUT;
+        prompt_release(&jp);
+        usd += worst_case_usd(&jb->pricing, in, out);
+    }
+    if (rendered > 0)
+        prompt_release(&asked);
+    return usd;
+}
+
+/* The most job ji could cost, its judge requests included. */
 static double worst_usd(const struct run *r, size_t ji)
 {
     const struct job *j = &r->jobs[ji];
     const struct pricing *p = &r->plan.backends[r->plan.e[ji].backend]->pricing;
-    if (!p->set || p->per_hour > 0)
-        return 0;
-    return (j->est_in * BUDGET_INPUT_MARGIN * p->input_per_mtok + j->max_out * p->output_per_mtok) /
-               1e6 + p->per_request;
+    return worst_case_usd(p, j->est_in, j->max_out) + judges_worst_usd(r, ji);
 }
 
 /* Whether job ji fits under the spending cap with everything in flight at
@@ -962,16 +1030,7 @@ static int start_judges(struct run *r, size_t ji, struct xfer *x, int cached)
         jp.msgs[0].role = "user";
         jp.msgs[0].content = buf_take(&text, NULL);
         jp.nmsgs = 1;
-        const cJSON *jo = r->cfg.judge.options;
-        const cJSON *mt = jo ? cJSON_GetObjectItemCaseSensitive(jo, "max_tokens") : NULL;
-        const cJSON *tt = jo ? cJSON_GetObjectItemCaseSensitive(jo, "temperature") : NULL;
-        if (cJSON_IsNumber(mt))
-            jp.gen.max_tokens = (long)mt->valuedouble;
-        if (cJSON_IsNumber(tt))
-            jp.gen.temperature = tt->valuedouble;
-        gen_fill_defaults(&jp.gen, &q->backend->params);
-        if (!gen_has_temperature(&jp.gen))
-            jp.gen.temperature = 0;   /* a judge should be as repeatable as it can */
+        judge_params(r, q->backend, &jp);
         diag_init(&d);
         int rc = q->backend->ops->build(q->backend, &jp, &q->req, &d);
         prompt_release(&jp);

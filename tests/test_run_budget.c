@@ -3,7 +3,8 @@
  * records cost could pass the cap (never after: each request's worst case
  * is held while it runs), exits 1 saying so, keeps every finished record,
  * and `--resume --max-cost` with a higher cap completes the plan without
- * asking any finished request again (the mock's log). Bad cap values are
+ * asking any finished request again (the mock's log). With an LLM judge,
+ * answers and judges together stay within the cap. Bad cap values are
  * input errors (exit 2) naming the flag or JSON path. */
 #include "run_support.h"
 
@@ -113,7 +114,41 @@ int main(void)
     CHECK_CONTAINS(pr.err, "run.max_cost_usd");
     proc_result_free(&pr);
 
+    /* With an LLM judge: each request holds its judge's worst case too
+     * (the judge prompt with the answer at its longest), so answers and
+     * judges together stay within the cap. */
+    char *jsuite = rs_data("run/judge_suite.json");
+    snprintf(cfg, sizeof(cfg),
+             "{\"backends\": [\n"
+             " {\"name\": \"fast\", \"type\": \"openai-compatible\", \"model\": \"mock-fast\", \"base_url\": \"${MOCK_URL}/v1\", \"api_key_env\": \"MOCK_KEY\",\n"
+             "  \"pricing\": {\"input_per_mtok\": 100, \"output_per_mtok\": 100}},\n"
+             " {\"name\": \"judge\", \"type\": \"anthropic\", \"model\": \"mock-strong\", \"base_url\": \"${MOCK_URL}\", \"api_key_env\": \"MOCK_KEY\",\n"
+             "  \"judge_only\": true, \"pricing\": {\"input_per_mtok\": 1000, \"output_per_mtok\": 1000}}],\n"
+             " \"judge\": {\"backend\": \"judge\", \"max_tokens\": 50},\n"
+             " \"run\": {\"suites\": [\"%s\"], \"concurrency\": 4, \"repeats\": 10, \"max_cost_usd\": 2.0}}\n",
+             jsuite);
+    char *jpath = rs_write(dir, "judged.json", cfg);
+    char jout[4200];
+    snprintf(jout, sizeof(jout), "%s/judged", dir);
+    run_assay(&pr, "run", jpath, "--out", jout, "--progress", "off", NULL);
+    CHECK_INT_EQ(pr.status, 1);
+    CHECK_CONTAINS(pr.err, "spending cap");
+    proc_result_free(&pr);
+    recs = rs_records(jout);
+    double with_judges = 0;
+    for (size_t i = 0; i < recs.n; i++) {
+        CHECK(cJSON_IsObject(rs_obj(recs.v[i], "judge")));
+        with_judges += rs_num(rs_obj(recs.v[i], "cost"), "usd") +
+                       rs_num(rs_obj(recs.v[i], "judge"), "usd");
+    }
+    CHECK_MSG(recs.n >= 4 && recs.n < 40, "%zu judged records", recs.n);
+    CHECK_MSG(with_judges <= 2.0, "answers and judges cost $%.4f past the $2 cap", with_judges);
+    CHECK_MSG(with_judges > 0.5, "stopped early: $%.4f of $2", with_judges);
+    rs_lines_free(&recs);
+
     mock_stop(&m);
+    free(jpath);
+    free(jsuite);
     free(bad);
     free(cpath);
     free(suite);
