@@ -141,16 +141,10 @@ static inline int rs_mock(struct mock_proc *m, const char *dir, char **log, char
     return 0;
 }
 
-/* Starts `assay ARGS...` in the background, stdout and stderr to files in
- * dir; returns the pid. */
-static inline pid_t rs_spawn(const char *dir, char *const args[])
+/* Starts argv (argv[0] a path) in the background, stdout and stderr to
+ * child.out and child.err in dir; returns the pid. */
+static inline pid_t rs_spawn_argv(const char *dir, char *const argv[])
 {
-    char *argv[64];
-    int n = 0;
-    argv[n++] = (char *)assay_bin();
-    for (int i = 0; args[i] && n < 62; i++)
-        argv[n++] = args[i];
-    argv[n] = NULL;
     pid_t pid = fork();
     if (pid == 0) {
         char path[4200];
@@ -162,6 +156,18 @@ static inline pid_t rs_spawn(const char *dir, char *const args[])
         _exit(127);
     }
     return pid;
+}
+
+/* Starts `assay ARGS...` the same way. */
+static inline pid_t rs_spawn(const char *dir, char *const args[])
+{
+    char *argv[64];
+    int n = 0;
+    argv[n++] = (char *)assay_bin();
+    for (int i = 0; args[i] && n < 62; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    return rs_spawn_argv(dir, argv);
 }
 
 /* Lines in a file (0 if absent). */

@@ -117,15 +117,7 @@ int main(void)
     CHECK(port > 0);
     snprintf(port_s, sizeof(port_s), "%d", port);
     char *srv[] = { (char *)nghttpd, "--address=127.0.0.1", "-d", htdocs, port_s, key, cert, NULL };
-    pid_t pid = fork();
-    if (pid == 0) {
-        char path[4300];
-        snprintf(path, sizeof(path), "%s/nghttpd.log", dir);
-        freopen(path, "w", stdout);
-        freopen(path, "a", stderr);
-        execv(srv[0], srv);
-        _exit(127);
-    }
+    pid_t pid = rs_spawn_argv(dir, srv);
     int up = 0;
     for (int i = 0; i < 250 && !up; i++) {
         up = accepts(port);
