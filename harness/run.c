@@ -702,6 +702,13 @@ static void finish_job_slot(struct run *r, size_t ji, const struct xfer *x, int 
 static void on_done(struct xfer *x, void *ud);
 static int start_judges(struct run *r, size_t ji, struct xfer *x, int cached);
 
+/* What a judge is shown as the question: the raw prompt, or the last
+ * message of the prompt the judged backend was asked. */
+static const char *judge_question(const struct prompt *asked)
+{
+    return asked->raw ? asked->raw : asked->nmsgs ? asked->msgs[asked->nmsgs - 1].content : "";
+}
+
 /* The generation parameters of a judge request to jb: the config's judge
  * max_tokens and temperature, then jb's defaults; temperature 0 if still
  * unset (a judge should be as repeatable as it can). */
@@ -788,8 +795,7 @@ static double judges_worst_usd(const struct run *r, size_t ji)
         diag_init(&d);
         if (rendered < 0)
             rendered = suite_render(s, it, b->name, b->type, &asked, &d) == 0;
-        const char *input = !rendered ? "" : asked.raw ? asked.raw
-                            : asked.nmsgs ? asked.msgs[asked.nmsgs - 1].content : "";
+        const char *input = rendered ? judge_question(&asked) : "";
         struct buf text;
         buf_init(&text, 0);
         double in = j->max_out;   /* the answer, at its longest */
@@ -993,7 +999,7 @@ static int start_judges(struct run *r, size_t ji, struct xfer *x, int cached)
     diag_init(&d);
     const char *input = NULL;
     if (suite_render(s, it, b->name, b->type, &asked, &d) == 0)
-        input = asked.raw ? asked.raw : asked.nmsgs ? asked.msgs[asked.nmsgs - 1].content : "";
+        input = judge_question(&asked);
     j->judges = xcalloc(n, sizeof(*j->judges));
     j->njudges = j->judges_left = n;
     j->held = x;
